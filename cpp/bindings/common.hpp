@@ -1,0 +1,153 @@
+// Python glue shared by the register_*.cpp files: array checks (no silent copies), the default
+// generator, and zero-copy hand-over of fastinit-owned buffers to NumPy.
+#pragma once
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <fastinit/errors.hpp>
+#include <fastinit/init.hpp>
+#include <fastinit/random.hpp>
+#include <fastinit/types.hpp>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace fastinit::py_glue {
+
+namespace py = pybind11;
+
+inline std::vector<std::int64_t> shape_of(const py::array& a) {
+  return std::vector<std::int64_t>(a.shape(), a.shape() + a.ndim());
+}
+
+inline std::string dtype_name(const py::array& a) { return py::str(a.dtype()).cast<std::string>(); }
+
+inline bool is_f32(const py::array& a) { return a.dtype().is(py::dtype::of<float>()); }
+inline bool is_f64(const py::array& a) { return a.dtype().is(py::dtype::of<double>()); }
+
+// Accepts only a NumPy array (TypeError otherwise).
+inline py::array as_ndarray(const py::handle& obj, const char* arg) {
+  if (!py::isinstance<py::array>(obj))
+    throw py::type_error(detail::cat("argument '", arg, "': expected a numpy.ndarray, got ",
+                                     py::str(py::type::of(obj).attr("__name__")).cast<std::string>()));
+  return py::reinterpret_borrow<py::array>(obj);
+}
+
+// An array that fastinit will write into: float32/float64, C-contiguous, writeable, aligned.
+inline void check_inplace(const py::array& a, const char* arg) {
+  if (!is_f32(a) && !is_f64(a))
+    throw dtype_error(detail::cat("argument '", arg, "': expected a float32 or float64 array, got ",
+                                  dtype_name(a)));
+  if (!(a.flags() & py::array::c_style))
+    throw value_error(detail::cat("argument '", arg, "': expected a C-contiguous array, got strides ",
+                                  detail::shape_str(std::vector<std::int64_t>(a.strides(), a.strides() + a.ndim())),
+                                  " (use numpy.ascontiguousarray; fastinit never copies silently)"));
+  if (!a.writeable())
+    throw value_error(detail::cat("argument '", arg, "': the array is read-only"));
+  if (!(a.flags() & py::detail::npy_api::NPY_ARRAY_ALIGNED_))
+    throw value_error(detail::cat("argument '", arg, "': the array's data is not aligned for its dtype"));
+}
+
+template <class T>
+TensorView<T> view(py::array& a) {
+  return TensorView<T>{static_cast<T*>(a.mutable_data()), shape_of(a)};
+}
+
+// Calls f(TensorView<float>) or f(TensorView<double>) with the GIL released. Safe: the array is
+// kept alive by the caller's reference and the view holds no Python object.
+template <class F>
+py::array with_view(py::handle obj, const char* arg, F&& f) {
+  py::array a = as_ndarray(obj, arg);
+  check_inplace(a, arg);
+  if (is_f32(a)) {
+    auto v = view<float>(a);
+    py::gil_scoped_release nogil;
+    f(v);
+  } else {
+    auto v = view<double>(a);
+    py::gil_scoped_release nogil;
+    f(v);
+  }
+  return a;
+}
+
+// The process-wide default generator (Python-level state; the C++ core has no globals).
+struct DefaultGenerator {
+  std::mutex m;
+  std::uint64_t initial_seed = 0;
+  std::shared_ptr<Generator> gen = std::make_shared<Generator>(0);
+};
+inline DefaultGenerator& default_generator_state() {
+  static auto* s = new DefaultGenerator;
+  return *s;
+}
+inline std::shared_ptr<Generator> default_generator() {
+  auto& s = default_generator_state();
+  std::lock_guard<std::mutex> lk(s.m);
+  return s.gen;
+}
+
+// generator=None -> the default generator; a fastinit.Generator -> itself; else TypeError.
+inline std::shared_ptr<Generator> get_generator(const py::handle& obj) {
+  if (obj.is_none()) return default_generator();
+  if (!py::isinstance<Generator>(obj))
+    throw py::type_error(detail::cat("argument 'generator': expected a fastinit.Generator or None, got ",
+                                     py::str(py::type::of(obj).attr("__name__")).cast<std::string>()));
+  return obj.cast<std::shared_ptr<Generator>>();
+}
+
+// Hands a fastinit-owned, 64-byte-aligned buffer to NumPy without a copy.
+template <class T>
+py::array_t<T> adopt(aligned_ptr<T> buf, const std::vector<std::int64_t>& shape) {
+  T* data = buf.get();
+  py::capsule owner(data, [](void* p) { std::free(p); });
+  (void)buf.release();
+  std::vector<py::ssize_t> sh(shape.begin(), shape.end());
+  return py::array_t<T>(sh, data, owner);
+}
+
+// numpy dtype argument -> 'f' / 'd', TypeError otherwise.
+inline char dtype_code(const py::handle& dtype) {
+  py::dtype dt = py::dtype::from_args(py::reinterpret_borrow<py::object>(dtype));
+  if (dt.is(py::dtype::of<float>())) return 'f';
+  if (dt.is(py::dtype::of<double>())) return 'd';
+  throw dtype_error(detail::cat("argument 'dtype': expected float32 or float64, got ",
+                                py::str(dt).cast<std::string>()));
+}
+
+inline std::vector<std::int64_t> parse_shape(const py::handle& shape) {
+  std::vector<std::int64_t> out;
+  if (py::isinstance<py::int_>(shape)) {
+    out.push_back(shape.cast<std::int64_t>());
+  } else {
+    if (!py::isinstance<py::sequence>(shape) || py::isinstance<py::str>(shape))
+      throw py::type_error("argument 'shape': expected an int or a sequence of ints");
+    for (auto d : shape) {
+      if (!py::isinstance<py::int_>(d) || py::isinstance<py::bool_>(d))
+        throw py::type_error("argument 'shape': expected a sequence of ints");
+      out.push_back(d.cast<std::int64_t>());
+    }
+  }
+  for (auto d : out)
+    if (d < 0) throw value_error(detail::cat("argument 'shape': sizes must be non-negative, got ", detail::shape_str(out)));
+  return out;
+}
+
+// A new uninitialized, aligned array of the given shape and dtype.
+inline py::array empty(const py::handle& shape_obj, const py::handle& dtype) {
+  const auto shape = parse_shape(shape_obj);
+  const char code = dtype_code(dtype);
+  const std::size_t bytes = detail::checked_bytes(shape, code == 'f' ? 4 : 8);
+  if (code == 'f') return adopt(aligned_alloc_array<float>(bytes / 4), shape);
+  return adopt(aligned_alloc_array<double>(bytes / 8), shape);
+}
+
+void register_random(py::module_& m);
+void register_init(py::module_& m);
+void register_mlp(py::module_& m);
+void register_experiment(py::module_& m);
+
+}  // namespace fastinit::py_glue

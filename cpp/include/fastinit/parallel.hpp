@@ -1,0 +1,235 @@
+// fastinit/parallel.hpp — a small thread pool and parallel_for.
+//
+// Why not OpenMP: libgomp's pool hangs a child process forked after it was used, and Python
+// users fork (multiprocessing, Dask). This pool is re-created lazily in a forked child.
+//
+// Determinism contract: callers split work into tasks whose results do not depend on which
+// thread runs them or how many threads there are (counter-based RNG, fixed GEMM row panels), so
+// every result is bit-identical for any thread count.
+//
+// Nesting and concurrency: a parallel_for issued from inside a task, or while another thread of
+// the process is using the pool, runs serially in the calling thread. It never deadlocks.
+#pragma once
+
+#include <pthread.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdlib>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "errors.hpp"
+#include "types.hpp"
+
+namespace fastinit {
+namespace detail {
+
+inline bool& in_parallel_region() {
+  thread_local bool flag = false;
+  return flag;
+}
+
+class ThreadPool {
+ public:
+  explicit ThreadPool(int nthreads) : nthreads_(std::max(1, nthreads)) {
+    for (int i = 1; i < nthreads_; ++i) workers_.emplace_back([this] { worker_loop(); });
+  }
+  ~ThreadPool() {
+    {
+      std::lock_guard<std::mutex> lk(m_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    for (auto& t : workers_) t.join();
+  }
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  int size() const { return nthreads_; }
+
+  // Runs fn(t) for every t in [0, ntasks) on all threads (the caller included); rethrows the
+  // first exception a task threw.
+  void run(index_t ntasks, const std::function<void(index_t)>& fn) {
+    {
+      std::lock_guard<std::mutex> lk(m_);
+      fn_ = &fn;
+      ntasks_ = ntasks;
+      next_.store(0);
+      active_ = static_cast<int>(workers_.size());
+      error_ = nullptr;
+      ++generation_;
+    }
+    cv_.notify_all();
+    bool& flag = in_parallel_region();
+    const bool saved = flag;
+    flag = true;
+    drain();
+    flag = saved;
+    std::unique_lock<std::mutex> lk(m_);
+    done_.wait(lk, [this] { return active_ == 0; });
+    fn_ = nullptr;
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  void drain() {
+    for (;;) {
+      const index_t t = next_.fetch_add(1);
+      if (t >= ntasks_) return;
+      try {
+        (*fn_)(t);
+      } catch (...) {
+        std::lock_guard<std::mutex> lk(m_);
+        if (!error_) error_ = std::current_exception();
+        next_.store(ntasks_);  // stop handing out tasks
+      }
+    }
+  }
+  void worker_loop() {
+    in_parallel_region() = true;
+    std::uint64_t seen = 0;
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lk(m_);
+        cv_.wait(lk, [&] { return stop_ || generation_ != seen; });
+        if (stop_) return;
+        seen = generation_;
+      }
+      drain();
+      std::lock_guard<std::mutex> lk(m_);
+      if (--active_ == 0) done_.notify_all();
+    }
+  }
+
+  const int nthreads_;
+  std::vector<std::thread> workers_;
+  std::mutex m_;
+  std::condition_variable cv_, done_;
+  const std::function<void(index_t)>* fn_ = nullptr;
+  index_t ntasks_ = 0;
+  std::atomic<index_t> next_{0};
+  int active_ = 0;
+  std::uint64_t generation_ = 0;
+  bool stop_ = false;
+  std::exception_ptr error_;
+};
+
+inline int default_num_threads() {
+  if (const char* env = std::getenv("FASTINIT_NUM_THREADS")) {
+    const int n = std::atoi(env);
+    if (n > 0) return n;
+  }
+  const unsigned hw = std::thread::hardware_concurrency();
+  return hw ? static_cast<int>(hw) : 1;
+}
+
+// Process-wide pool state. Deliberately never destroyed: worker threads blocked at interpreter
+// exit must not be joined from a static destructor. A forked child drops the parent's state
+// (its threads do not exist there) and starts afresh.
+struct PoolState {
+  std::mutex busy;    // held while a parallel region runs
+  std::mutex config;  // guards pool / nthreads
+  std::unique_ptr<ThreadPool> pool;
+  int nthreads = default_num_threads();
+};
+
+inline std::atomic<PoolState*>& pool_state_ptr() {
+  static std::atomic<PoolState*> ptr{nullptr};
+  return ptr;
+}
+
+inline void pool_after_fork_in_child() {
+  PoolState* old = pool_state_ptr().load();
+  auto* fresh = new PoolState;
+  if (old) {
+    fresh->nthreads = old->nthreads;
+    (void)old->pool.release();  // the threads are gone in the child; leak the husk
+  }
+  pool_state_ptr().store(fresh);
+}
+
+inline PoolState& pool_state() {
+  PoolState* s = pool_state_ptr().load();
+  if (s) return *s;
+  static std::once_flag once;
+  std::call_once(once, [] {
+    pool_state_ptr().store(new PoolState);
+    ::pthread_atfork(nullptr, nullptr, &pool_after_fork_in_child);
+  });
+  return *pool_state_ptr().load();
+}
+
+}  // namespace detail
+
+// Number of threads fastinit's parallel loops use (the caller counts as one).
+inline int get_num_threads() {
+  auto& s = detail::pool_state();
+  std::lock_guard<std::mutex> lk(s.config);
+  return s.nthreads;
+}
+
+inline void set_num_threads(int n) {
+  if (n < 1) throw value_error(detail::cat("set_num_threads: n must be >= 1, got ", n));
+  auto& s = detail::pool_state();
+  std::lock_guard<std::mutex> busy(s.busy);  // wait for a running region to finish
+  std::lock_guard<std::mutex> lk(s.config);
+  if (s.nthreads != n) {
+    s.nthreads = n;
+    s.pool.reset();
+  }
+}
+
+// Runs fn(t) for t in [0, ntasks). Tasks must not depend on the thread that runs them.
+template <class F>
+void parallel_tasks(index_t ntasks, F&& fn) {
+  if (ntasks <= 0) return;
+  auto& s = detail::pool_state();
+  if (ntasks == 1 || detail::in_parallel_region()) {
+    for (index_t t = 0; t < ntasks; ++t) fn(t);
+    return;
+  }
+  std::unique_lock<std::mutex> busy(s.busy, std::try_to_lock);
+  if (!busy.owns_lock()) {  // another thread is using the pool: run here, serially
+    for (index_t t = 0; t < ntasks; ++t) fn(t);
+    return;
+  }
+  detail::ThreadPool* pool = nullptr;
+  {
+    std::lock_guard<std::mutex> lk(s.config);
+    if (s.nthreads > 1 && !s.pool) s.pool = std::make_unique<detail::ThreadPool>(s.nthreads);
+    pool = s.nthreads > 1 ? s.pool.get() : nullptr;
+  }
+  if (!pool) {
+    for (index_t t = 0; t < ntasks; ++t) fn(t);
+    return;
+  }
+  const std::function<void(index_t)> f = [&fn](index_t t) { fn(t); };
+  pool->run(ntasks, f);
+}
+
+// Runs fn(begin, end) over a split of [0, n) into pieces of at least `grain` items.
+template <class F>
+void parallel_for(index_t n, index_t grain, F&& fn) {
+  if (n <= 0) return;
+  grain = std::max<index_t>(grain, 1);
+  const index_t nthreads = get_num_threads();
+  const index_t max_pieces = (n + grain - 1) / grain;
+  const index_t pieces = std::min<index_t>(max_pieces, nthreads * 4);
+  if (pieces <= 1 || nthreads == 1) {
+    fn(index_t{0}, n);
+    return;
+  }
+  parallel_tasks(pieces, [&](index_t t) {
+    const index_t b = n * t / pieces, e = n * (t + 1) / pieces;
+    if (b < e) fn(b, e);
+  });
+}
+
+}  // namespace fastinit

@@ -1,0 +1,53 @@
+"""fastinit: fast, exact, reproducible weight-initialization experiments on neural networks.
+
+A C++/Eigen core with NumPy in and out (no copies, the GIL released in every long call):
+a counter-based Philox generator, every initializer of PyTorch and Keras, and more.
+"""
+
+from __future__ import annotations
+
+from importlib import resources as _resources
+from typing import Any
+
+from . import init
+from ._loader import core as _core
+
+__version__: str = _core.build_info()["version"]
+
+Generator = _core.Generator
+NonFiniteError = _core.NonFiniteError
+manual_seed = _core.manual_seed
+default_generator = _core.default_generator
+initial_seed = _core.initial_seed
+get_num_threads = _core.get_num_threads
+set_num_threads = _core.set_num_threads
+
+
+def build_info() -> dict[str, Any]:
+    """Which compiled module is loaded, the SIMD it uses, the compiler and the Eigen version."""
+    return dict(_core.build_info())
+
+
+def get_include() -> str:
+    """The folder holding ``fastinit/*.hpp`` (for C++ builds against the installed package)."""
+    return str(_resources.files("fastinit") / "include")
+
+
+def get_cmake_dir() -> str:
+    """The folder holding ``fastinitConfig.cmake`` (pass it as ``fastinit_DIR``)."""
+    return str(_resources.files("fastinit") / "share" / "cmake" / "fastinit")
+
+
+__all__ = [
+    "Generator",
+    "NonFiniteError",
+    "build_info",
+    "default_generator",
+    "get_cmake_dir",
+    "get_include",
+    "get_num_threads",
+    "init",
+    "initial_seed",
+    "manual_seed",
+    "set_num_threads",
+]

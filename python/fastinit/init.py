@@ -1,0 +1,172 @@
+"""Initializers: PyTorch's ``torch.nn.init`` names and semantics, Keras / JAX variance scaling,
+ZerO, and LSUV.
+
+In-place functions end in ``_``; they take a writeable C-contiguous float32 / float64 NumPy
+array of shape ``(out, in, *kernel)``, fill it and return it. A wrong dtype, a non-contiguous or
+a read-only array raises (never a silent copy). Each allocating twin (same name without the
+``_``) takes a shape and a dtype and returns a new 64-byte-aligned array.
+
+Every random initializer accepts ``generator=`` (a :class:`fastinit.Generator`); without it the
+default generator (see :func:`fastinit.manual_seed`) is used. Initializers that use fans accept
+``fan_in=`` / ``fan_out=`` to override the fans of the shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ._loader import core as _core
+
+Array = npt.NDArray[np.floating[Any]]
+
+calculate_gain = _core.calculate_gain
+compute_fans = _core.compute_fans
+
+uniform_ = _core.uniform_
+normal_ = _core.normal_
+trunc_normal_ = _core.trunc_normal_
+constant_ = _core.constant_
+ones_ = _core.ones_
+zeros_ = _core.zeros_
+eye_ = _core.eye_
+dirac_ = _core.dirac_
+xavier_uniform_ = _core.xavier_uniform_
+xavier_normal_ = _core.xavier_normal_
+kaiming_uniform_ = _core.kaiming_uniform_
+kaiming_normal_ = _core.kaiming_normal_
+orthogonal_ = _core.orthogonal_
+sparse_ = _core.sparse_
+variance_scaling_ = _core.variance_scaling_
+zero_ = _core.zero_
+
+
+def glorot_uniform_(tensor: Array, **kw: Any) -> Array:
+    """Keras GlorotUniform: variance scaling (1, fan_avg, uniform)."""
+    return variance_scaling_(tensor, 1.0, "fan_avg", "uniform", **kw)
+
+
+def glorot_normal_(tensor: Array, **kw: Any) -> Array:
+    """Keras GlorotNormal: variance scaling (1, fan_avg, truncated_normal)."""
+    return variance_scaling_(tensor, 1.0, "fan_avg", "truncated_normal", **kw)
+
+
+def he_uniform_(tensor: Array, **kw: Any) -> Array:
+    """Keras HeUniform: variance scaling (2, fan_in, uniform)."""
+    return variance_scaling_(tensor, 2.0, "fan_in", "uniform", **kw)
+
+
+def he_normal_(tensor: Array, **kw: Any) -> Array:
+    """Keras HeNormal: variance scaling (2, fan_in, truncated_normal)."""
+    return variance_scaling_(tensor, 2.0, "fan_in", "truncated_normal", **kw)
+
+
+def lecun_uniform_(tensor: Array, **kw: Any) -> Array:
+    """Keras LecunUniform: variance scaling (1, fan_in, uniform)."""
+    return variance_scaling_(tensor, 1.0, "fan_in", "uniform", **kw)
+
+
+def lecun_normal_(tensor: Array, **kw: Any) -> Array:
+    """Keras LecunNormal: variance scaling (1, fan_in, truncated_normal)."""
+    return variance_scaling_(tensor, 1.0, "fan_in", "truncated_normal", **kw)
+
+
+_INPLACE: dict[str, Callable[..., Array]] = {
+    "uniform": uniform_,
+    "normal": normal_,
+    "trunc_normal": trunc_normal_,
+    "constant": constant_,
+    "ones": ones_,
+    "zeros": zeros_,
+    "eye": eye_,
+    "dirac": dirac_,
+    "xavier_uniform": xavier_uniform_,
+    "xavier_normal": xavier_normal_,
+    "kaiming_uniform": kaiming_uniform_,
+    "kaiming_normal": kaiming_normal_,
+    "orthogonal": orthogonal_,
+    "sparse": sparse_,
+    "variance_scaling": variance_scaling_,
+    "glorot_uniform": glorot_uniform_,
+    "glorot_normal": glorot_normal_,
+    "he_uniform": he_uniform_,
+    "he_normal": he_normal_,
+    "lecun_uniform": lecun_uniform_,
+    "lecun_normal": lecun_normal_,
+    "zero": zero_,
+}
+
+
+def _make_twin(name: str, fill: Callable[..., Array]) -> Callable[..., Array]:
+    def twin(
+        shape: int | Sequence[int], *args: Any, dtype: npt.DTypeLike = np.float32, **kw: Any
+    ) -> Array:
+        return fill(_core.empty(shape, dtype), *args, **kw)
+
+    twin.__name__ = twin.__qualname__ = name
+    twin.__doc__ = (
+        f"Allocating twin of :func:`{name}_`: a new array of ``shape`` and ``dtype`` "
+        f"(float32 by default) filled by it.\n\n{fill.__doc__ or ''}"
+    )
+    return twin
+
+
+uniform = _make_twin("uniform", uniform_)
+normal = _make_twin("normal", normal_)
+trunc_normal = _make_twin("trunc_normal", trunc_normal_)
+constant = _make_twin("constant", constant_)
+ones = _make_twin("ones", ones_)
+zeros = _make_twin("zeros", zeros_)
+eye = _make_twin("eye", eye_)
+dirac = _make_twin("dirac", dirac_)
+xavier_uniform = _make_twin("xavier_uniform", xavier_uniform_)
+xavier_normal = _make_twin("xavier_normal", xavier_normal_)
+kaiming_uniform = _make_twin("kaiming_uniform", kaiming_uniform_)
+kaiming_normal = _make_twin("kaiming_normal", kaiming_normal_)
+orthogonal = _make_twin("orthogonal", orthogonal_)
+sparse = _make_twin("sparse", sparse_)
+variance_scaling = _make_twin("variance_scaling", variance_scaling_)
+glorot_uniform = _make_twin("glorot_uniform", glorot_uniform_)
+glorot_normal = _make_twin("glorot_normal", glorot_normal_)
+he_uniform = _make_twin("he_uniform", he_uniform_)
+he_normal = _make_twin("he_normal", he_normal_)
+lecun_uniform = _make_twin("lecun_uniform", lecun_uniform_)
+lecun_normal = _make_twin("lecun_normal", lecun_normal_)
+zero = _make_twin("zero", zero_)
+
+
+def available() -> list[str]:
+    """Names accepted by :func:`get` (and by ``fastinit.MLP(init=...)``)."""
+    return sorted([*_INPLACE, "lsuv"])
+
+
+def get(name: str) -> Callable[..., Array]:
+    """The in-place initializer called ``name`` (with or without the trailing ``_``)."""
+    if not isinstance(name, str):
+        raise TypeError(f"initializer name must be a str, got {type(name).__name__}")
+    key = name[:-1] if name.endswith("_") else name
+    if key == "lsuv":
+        from .lsuv import lsuv_
+
+        return lsuv_  # type: ignore[return-value]
+    try:
+        return _INPLACE[key]
+    except KeyError:
+        raise ValueError(
+            f"unknown initializer {name!r}; valid: {', '.join(available())}"
+        ) from None
+
+
+__all__ = sorted(
+    [
+        "available",
+        "calculate_gain",
+        "compute_fans",
+        "get",
+        *_INPLACE,
+        *(f"{n}_" for n in _INPLACE),
+    ]
+)
