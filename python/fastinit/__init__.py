@@ -9,8 +9,10 @@ from __future__ import annotations
 from importlib import resources as _resources
 from typing import Any
 
-from . import init
+from . import init, optim
 from ._loader import core as _core
+from .clip import clip_by_norm_, clip_grad_norm_, clip_grad_value_, total_norm
+from .mlp import MLP, Grads, History
 
 __version__: str = _core.build_info()["version"]
 
@@ -39,6 +41,14 @@ def get_cmake_dir() -> str:
 
 
 __all__ = [
+    "MLP",
+    "Grads",
+    "History",
+    "clip_by_norm_",
+    "clip_grad_norm_",
+    "clip_grad_value_",
+    "optim",
+    "total_norm",
     "Generator",
     "NonFiniteError",
     "build_info",

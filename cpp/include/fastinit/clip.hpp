@@ -1,0 +1,119 @@
+// fastinit/clip.hpp — gradient clipping over a list of tensors (pointer, count).
+//
+//   clip_grad_norm_  PyTorch's torch.nn.utils.clip_grad_norm_: total = p-norm of the per-tensor
+//                    p-norms (p = inf: max |g|); every tensor *= min(max_norm / (total + 1e-6), 1).
+//                    A non-finite total throws when error_if_nonfinite, else propagates (NaN
+//                    stays NaN, as in PyTorch). Returns the total before clipping.
+//   clip_grad_value_ clamp every element to [-clip_value, clip_value] (NaN stays NaN).
+//   clip_by_norm_    per tensor (the classic rule): if ||g||_2 > threshold, g *= threshold / ||g||_2.
+// Norms accumulate in double, so float32 gradients near 1e19 do not overflow to inf.
+#pragma once
+
+#include <cmath>
+#include <limits>
+#include <utility>
+#include <vector>
+
+#include "errors.hpp"
+#include "parallel.hpp"
+#include "types.hpp"
+
+namespace fastinit {
+
+template <class T>
+using TensorList = std::vector<std::pair<T*, std::size_t>>;
+
+// p-norm of one tensor, accumulated in double (p > 0 or inf).
+template <class T>
+double tensor_norm(const T* g, std::size_t n, double p) {
+  if (std::isinf(p)) {
+    double m = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double a = std::fabs(double(g[i]));
+      if (std::isnan(a)) return a;
+      m = std::max(m, a);
+    }
+    return m;
+  }
+  double s = 0;
+  if (p == 2.0) {
+    for (std::size_t i = 0; i < n; ++i) s += double(g[i]) * double(g[i]);
+    return std::sqrt(s);
+  }
+  if (p == 1.0) {
+    for (std::size_t i = 0; i < n; ++i) s += std::fabs(double(g[i]));
+    return s;
+  }
+  for (std::size_t i = 0; i < n; ++i) s += std::pow(std::fabs(double(g[i])), p);
+  return std::pow(s, 1.0 / p);
+}
+
+inline void check_norm_type(double p) {
+  if (std::isnan(p) || !(p > 0))
+    throw value_error(detail::cat("norm_type must be > 0 or inf, got ", p));
+}
+
+// Total p-norm of several tensors (PyTorch: the norm of the per-tensor norms).
+template <class T>
+double total_norm(const TensorList<T>& ts, double p) {
+  check_norm_type(p);
+  std::vector<double> norms(ts.size());
+  parallel_tasks(static_cast<index_t>(ts.size()), [&](index_t i) {
+    norms[i] = tensor_norm(ts[i].first, ts[i].second, p);
+  });
+  return tensor_norm(norms.data(), norms.size(), p);
+}
+
+template <class T>
+void scale_tensors(const TensorList<T>& ts, T c) {
+  for (auto& [g, n] : ts) {
+    T* gg = g;
+    parallel_for(static_cast<index_t>(n), 1 << 16, [&](index_t b, index_t e) {
+      for (index_t i = b; i < e; ++i) gg[i] *= c;
+    });
+  }
+}
+
+template <class T>
+double clip_grad_norm_(const TensorList<T>& ts, double max_norm, double norm_type = 2.0,
+                       bool error_if_nonfinite = false) {
+  if (std::isnan(max_norm) || max_norm < 0)
+    throw value_error(detail::cat("max_norm must be >= 0, got ", max_norm));
+  const double total = total_norm(ts, norm_type);
+  if (!std::isfinite(total) && error_if_nonfinite)
+    throw nonfinite_error(detail::cat(
+        "The total norm of order ", norm_type, " for gradients is non-finite, so it cannot be "
+        "clipped. To disable this error and scale the gradients by the non-finite norm anyway, "
+        "set error_if_nonfinite=False"));
+  // The coefficient is formed in T, as PyTorch forms it in the gradients' dtype.
+  const T coef = static_cast<T>(max_norm) / (static_cast<T>(total) + static_cast<T>(1e-6));
+  const T clamped = std::min(coef, T(1));  // NaN stays NaN
+  scale_tensors(ts, clamped);
+  return total;
+}
+
+template <class T>
+void clip_grad_value_(const TensorList<T>& ts, double clip_value) {
+  if (std::isnan(clip_value)) throw value_error("clip_value must not be NaN");
+  const T v = static_cast<T>(std::fabs(clip_value));
+  for (auto& [g, n] : ts)
+    for (std::size_t i = 0; i < n; ++i)
+      if (g[i] > v) g[i] = v;
+      else if (g[i] < -v) g[i] = -v;
+}
+
+// Returns the per-tensor norms before clipping.
+template <class T>
+std::vector<double> clip_by_norm_(const TensorList<T>& ts, double threshold) {
+  if (std::isnan(threshold) || threshold < 0)
+    throw value_error(detail::cat("threshold must be >= 0, got ", threshold));
+  std::vector<double> norms(ts.size());
+  for (std::size_t i = 0; i < ts.size(); ++i) {
+    const double nrm = tensor_norm(ts[i].first, ts[i].second, 2.0);
+    norms[i] = nrm;
+    if (nrm > threshold) scale_tensors<T>({ts[i]}, static_cast<T>(threshold / nrm));
+  }
+  return norms;
+}
+
+}  // namespace fastinit

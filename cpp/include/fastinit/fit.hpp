@@ -1,0 +1,131 @@
+// fastinit/fit.hpp — the training loop: shuffled mini-batches, loss and gradients, optional
+// clipping, an optimizer step; all in C++, with no allocation per step.
+//
+// Shape legend: X (N, D_0) the whole training set; y (N, D_L) dense targets or (N,) labels;
+// each step gathers B rows (the last batch of an epoch may be smaller).
+// Shuffling draws one permutation per epoch from the Generator (Fisher–Yates on 64-bit words),
+// so a seed fixes the whole run; results are bit-identical for any thread count.
+// A non-finite loss or gradient norm stops training and sets History::nonfinite.
+#pragma once
+
+#include <functional>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "clip.hpp"
+#include "mlp.hpp"
+#include "optim.hpp"
+#include "random.hpp"
+
+namespace fastinit {
+
+struct FitConfig {
+  int epochs = 1;
+  index_t batch_size = 32;
+  bool shuffle = true;
+  OptimConfig optim;
+  std::string clip_mode = "none";  // none, norm (global, PyTorch), value, per_tensor (the seed's rule)
+  double clip = 0;                 // max_norm, clip_value or threshold, by mode
+  double norm_type = 2.0;          // for clip_mode = norm
+  index_t callback_every = 0;      // steps between callbacks (0: never)
+
+  void validate() const {
+    if (epochs < 0) throw value_error(detail::cat("epochs must be >= 0, got ", epochs));
+    if (batch_size < 1) throw value_error(detail::cat("batch_size must be >= 1, got ", batch_size));
+    if (clip_mode != "none" && clip_mode != "norm" && clip_mode != "value" && clip_mode != "per_tensor")
+      detail::unknown_name("clip_mode", clip_mode, {"none", "norm", "value", "per_tensor"});
+    if (clip_mode != "none" && (!std::isfinite(clip) || clip < 0))
+      throw value_error(detail::cat("the clipping threshold must be a finite number >= 0, got ", clip));
+    if (clip_mode == "norm") check_norm_type(norm_type);
+    if (callback_every < 0) throw value_error("callback_every must be >= 0");
+    optim.validate();
+  }
+};
+
+struct History {
+  std::vector<double> step_loss;        // per step, before the update
+  std::vector<double> step_grad_norm;   // global L2 norm per step, before clipping
+  std::vector<double> epoch_loss;       // mean step loss per epoch
+  std::vector<double> layer_grad_norm;  // (epochs, L): mean ||dW_l||_2 over the epoch's steps
+  int num_layers = 0;
+  int epochs_done = 0;
+  bool nonfinite = false;  // stopped on a NaN / inf loss or gradient
+  bool stopped = false;    // stopped by the callback
+};
+
+// callback(history, step) -> false to stop.
+template <class T>
+History fit(Mlp<T>& net, ConstMatrixRef<T> X, const Target<T>& y, const FitConfig& cfg,
+            Generator& gen, const std::function<bool(const History&, std::int64_t)>& callback = {}) {
+  cfg.validate();
+  net.check_input(X);
+  const index_t N = X.rows(), D0 = X.cols(), K = net.sizes().back();
+  check_target(net.output(), y, N, K);
+  const int L = net.num_layers();
+  const index_t B = std::min(cfg.batch_size, N);
+
+  Params<T> grads(net.sizes());
+  Optimizer<T> opt(cfg.optim, net.params().size());
+  Matrix<T> Xb(B, D0);
+  Matrix<T> Yb(y.dense ? B : 0, y.dense ? K : 0);
+  std::vector<std::int64_t> lb(y.labels ? B : 0);
+  std::vector<index_t> perm(static_cast<std::size_t>(N));
+  std::iota(perm.begin(), perm.end(), index_t{0});
+  std::vector<std::uint64_t> words(N > 1 ? static_cast<std::size_t>(N - 1) : 0);
+  auto tensors = grads.tensors();
+
+  History h;
+  h.num_layers = L;
+  std::int64_t step = 0;
+  for (int ep = 0; ep < cfg.epochs; ++ep) {
+    if (cfg.shuffle && N > 1) {
+      random_u64(words.data(), words.size(), gen);
+      for (index_t i = N - 1; i > 0; --i)
+        std::swap(perm[i], perm[bounded(words[N - 1 - i], static_cast<std::uint64_t>(i + 1))]);
+    }
+    double ep_loss = 0;
+    std::vector<double> ep_norms(L, 0.0);
+    index_t ep_steps = 0;
+    for (index_t s = 0; s < N; s += B) {
+      const index_t nb = std::min(B, N - s);
+      for (index_t r = 0; r < nb; ++r) {
+        const index_t src = perm[s + r];
+        Xb.row(r) = X.row(src);
+        if (y.dense) {
+          for (index_t k = 0; k < K; ++k) Yb(r, k) = y.dense[src * K + k];
+        } else {
+          lb[r] = y.labels[src];
+        }
+      }
+      Target<T> yb{y.dense ? Yb.data() : nullptr, y.labels ? lb.data() : nullptr};
+      const double loss = net.loss_and_grad(Xb.topRows(nb), yb, grads);
+      const double gnorm = total_norm(tensors, 2.0);
+      h.step_loss.push_back(loss);
+      h.step_grad_norm.push_back(gnorm);
+      for (int l = 0; l < L; ++l) ep_norms[l] += tensor_norm(grads.W(l).data(), static_cast<std::size_t>(grads.W(l).size()), 2.0);
+      ep_loss += loss;
+      ++ep_steps;
+      ++step;
+      if (!std::isfinite(loss) || !std::isfinite(gnorm)) {
+        h.nonfinite = true;
+        break;
+      }
+      if (cfg.clip_mode == "norm") clip_grad_norm_(tensors, cfg.clip, cfg.norm_type);
+      else if (cfg.clip_mode == "value") clip_grad_value_(tensors, cfg.clip);
+      else if (cfg.clip_mode == "per_tensor") clip_by_norm_(tensors, cfg.clip);
+      opt.step(net.params().data(), grads.data());
+      if (callback && cfg.callback_every > 0 && step % cfg.callback_every == 0 && !callback(h, step)) {
+        h.stopped = true;
+        break;
+      }
+    }
+    h.epoch_loss.push_back(ep_steps ? ep_loss / double(ep_steps) : 0.0);
+    for (int l = 0; l < L; ++l) h.layer_grad_norm.push_back(ep_steps ? ep_norms[l] / double(ep_steps) : 0.0);
+    h.epochs_done = ep + 1;
+    if (h.nonfinite || h.stopped) break;
+  }
+  return h;
+}
+
+}  // namespace fastinit
