@@ -57,7 +57,7 @@ import numpy as np
 try:
     import torch
 except (ImportError, OSError):  # torch is optional: its columns become "n/a"
-    torch = None
+    torch = None  # type: ignore[assignment]
 
 try:
     from threadpoolctl import threadpool_limits
@@ -123,7 +123,8 @@ def numpy_blas_threads(n: int) -> contextlib.AbstractContextManager[Any]:
     """Limit NumPy's BLAS / LAPACK to ``n`` threads (a no-op without threadpoolctl)."""
     if threadpool_limits is None:
         return contextlib.nullcontext()
-    return threadpool_limits(limits=n, user_api="blas")
+    limits: contextlib.AbstractContextManager[Any] = threadpool_limits(limits=n, user_api="blas")
+    return limits
 
 
 # --------------------------------------------------------------------------------------------
@@ -418,10 +419,12 @@ class Table:
             lines += ["| " + " | ".join(row) + " |" for row in self.rows]
             lines += [""] + [f"- {note}" for note in self.notes]
             return "\n".join(lines)
-        widths = [max(len(c) for c in column) for column in zip(self.headers, *self.rows)]
+        widths = [
+            max(len(c) for c in column) for column in zip(self.headers, *self.rows, strict=True)
+        ]
         lines = [self.title, "-" * len(self.title)]
         for row in [self.headers, *self.rows]:
-            lines.append("  ".join(cell.rjust(w) for cell, w in zip(row, widths)))
+            lines.append("  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)))
         lines += [f"  * {note}" for note in self.notes]
         return "\n".join(lines)
 
@@ -501,72 +504,61 @@ def bandwidth_table(bw: Bandwidth, normal: Result) -> Table:
 # Targets
 
 
-def nearest_measured(result: Result, wanted: Sequence[int]) -> int | None:
-    """The first of ``wanted`` that was measured, else the largest measured size."""
+def pick_size(result: Result, wanted: Sequence[int], wanted_label: str) -> tuple[int | None, str]:
+    """The first of ``wanted`` that was measured, else the largest measured size (with a note)."""
     sizes = {r.size for r in result.rows}
     for n in wanted:
         if n in sizes:
-            return n
-    return max(sizes) if sizes else None
+            return n, ""
+    if not sizes:
+        return None, ""
+    return max(sizes), f" [target size {wanted_label} not measured]"
 
 
-def substitute_note(n: int, wanted: Sequence[int]) -> str:
-    return "" if n in wanted else f" [target size {format_count(wanted[0])} not measured]"
-
-
-def check_targets(results: dict[str, Result], bw: Bandwidth) -> list[str]:
-    lines = []
-    normal = results["normal"]
-    threads = sorted({r.threads for r in normal.rows})
-
-    # (a) normal, 1 thread, 1e7: >= 4x NumPy.
-    wanted = (10**7,)
-    n = nearest_measured(normal, wanted)
+def target_speedup_vs_numpy(normal: Result) -> str:
+    """(a) normal, 1 thread, n = 1e7: at least 4x NumPy."""
+    n, note = pick_size(normal, (10**7,), "1e7")
     row = normal.find(n, 1) if n is not None else None
     if row is None or row.numpy is None:
-        lines.append("SKIP (a) normal f32 1-thread vs NumPy: not measured")
-    else:
-        speedup = row.numpy / row.fastinit
-        verdict = "PASS" if speedup >= TARGET_SPEEDUP_VS_NUMPY else "MISS"
-        lines.append(
-            f"{verdict} (a) normal f32 1-thread at n={format_count(n)}: {speedup:.2f}x NumPy "
-            f"(target >= {TARGET_SPEEDUP_VS_NUMPY:g}x){substitute_note(n, wanted)}"
-        )
+        return "SKIP (a) normal f32 1-thread vs NumPy: not measured"
+    speedup = row.numpy / row.fastinit
+    verdict = "PASS" if speedup >= TARGET_SPEEDUP_VS_NUMPY else "MISS"
+    return (
+        f"{verdict} (a) normal f32 1-thread at n={row.label}: {speedup:.2f}x NumPy "
+        f"(target >= {TARGET_SPEEDUP_VS_NUMPY:g}x){note}"
+    )
 
-    # (b) normal, 2 threads (the largest count), 1e8 else 1e7: >= 0.5x write bandwidth.
-    wanted = (10**8, 10**7)
-    n = nearest_measured(normal, wanted)
-    t = max(threads) if threads else 0
-    row = normal.find(n, t) if n is not None else None
+
+def target_bandwidth_fraction(normal: Result, bw: Bandwidth) -> str:
+    """(b) normal with the most threads (2), n = 1e8 else 1e7: >= 0.5x the write bandwidth."""
+    n, note = pick_size(normal, (10**8, 10**7), "1e8 / 1e7")
+    threads = max((r.threads for r in normal.rows), default=0)
+    row = normal.find(n, threads) if n is not None else None
     if row is None:
-        lines.append("SKIP (b) normal f32 vs write bandwidth: not measured")
-    else:
-        fraction = row.size * FLOAT32_BYTES / row.fastinit / bw.best
-        verdict = "PASS" if fraction >= TARGET_BANDWIDTH_FRACTION else "MISS"
-        lines.append(
-            f"{verdict} (b) normal f32 {t}-thread at n={format_count(n)}: "
-            f"{fraction:.1%} of write bandwidth {bw.best / 1e9:.2f} GB/s "
-            f"(target >= {TARGET_BANDWIDTH_FRACTION:.0%}){substitute_note(n, wanted)}"
-        )
+        return "SKIP (b) normal f32 vs write bandwidth: not measured"
+    fraction = row.size * FLOAT32_BYTES / row.fastinit / bw.best
+    verdict = "PASS" if fraction >= TARGET_BANDWIDTH_FRACTION else "MISS"
+    return (
+        f"{verdict} (b) normal f32 {threads}-thread at n={row.label}: {fraction:.1%} of the "
+        f"write bandwidth {bw.best / 1e9:.2f} GB/s (target >= {TARGET_BANDWIDTH_FRACTION:.0%})"
+        f"{note}"
+    )
 
-    # (c) orthogonal 1024x1024: fastinit no slower than torch at each thread count.
-    ortho = results["orthogonal"]
-    wanted = (1024 * 1024,)
-    n = nearest_measured(ortho, wanted)
-    rows = [r for r in ortho.rows if r.size == n]
-    if torch is None or not rows:
-        lines.append("SKIP (c) orthogonal vs torch: torch not installed or nothing measured")
-    else:
-        ok = all(r.torch is not None and r.fastinit <= r.torch for r in rows)
-        detail = ", ".join(
-            f"{r.threads}T {format_time(r.fastinit)} vs {format_time(r.torch)}" for r in rows
-        )
-        note = "" if n in wanted else " [target size 1024x1024 not measured]"
-        lines.append(
-            f"{'PASS' if ok else 'MISS'} (c) orthogonal {rows[0].label} f32, fastinit vs torch: "
-            f"{detail} (target: no slower at equal threads){note}"
-        )
-    return lines
+
+def target_orthogonal_vs_torch(ortho: Result) -> str:
+    """(c) orthogonal 1024x1024: fastinit no slower than torch at every thread count."""
+    n, note = pick_size(ortho, (1024 * 1024,), "1024x1024")
+    rows = [r for r in ortho.rows if r.size == n and r.torch is not None]
+    if not rows:
+        return "SKIP (c) orthogonal vs torch: torch not installed or nothing measured"
+    verdict = "PASS" if all(r.fastinit <= (r.torch or 0.0) for r in rows) else "MISS"
+    detail = ", ".join(
+        f"{r.threads}T {format_time(r.fastinit)} vs {format_time(r.torch or 0.0)}" for r in rows
+    )
+    return (
+        f"{verdict} (c) orthogonal {rows[0].label} f32, fastinit vs torch: {detail} "
+        f"(target: no slower at equal threads){note}"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -612,6 +604,8 @@ def header(budget: Budget, markdown: bool) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    sizes: Sequence[int]
+    orthogonal_sizes: Sequence[int]
     if args.quick:
         budget = Budget(min_time=0.02, min_reps=2, max_reps=200)
         sizes = args.sizes or QUICK_SIZES
@@ -637,7 +631,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(result_table(results[fill.name]).render(args.markdown), end="\n\n", flush=True)
 
     print(bandwidth_table(bw, results["normal"]).render(args.markdown), end="\n\n")
-    targets = check_targets(results, bw)
+    targets = [
+        target_speedup_vs_numpy(results["normal"]),
+        target_bandwidth_fraction(results["normal"], bw),
+        target_orthogonal_vs_torch(results["orthogonal"]),
+    ]
     if args.markdown:
         print("#### targets\n\n```\n" + "\n".join(targets) + "\n```")
     else:

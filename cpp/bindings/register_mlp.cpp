@@ -237,8 +237,11 @@ void bind_mlp(py::module_& m, const char* mlp_name, const char* grads_name, cons
         else if (kind == "dA") src = &ws.dA;
         else detail::unknown_name("cache", kind, {"Z", "A", "dZ", "dA"});
         if ((kind == "dA") && l == L - 1) throw value_error("dA is cached for hidden layers only");
-        Matrix<T> out = (*src)[l].topRows(ws.N);
-        return out;
+        const auto& M = (*src)[l];
+        const index_t n = ws.N * M.cols();
+        auto buf = aligned_alloc_array<T>(static_cast<std::size_t>(n));
+        std::copy(M.data(), M.data() + n, buf.get());
+        return adopt(std::move(buf), {ws.N, M.cols()});
       }, py::arg("kind"), py::arg("l"), "A copy of a per-layer cache of the last pass (layer l is 0-based).")
       .def("fit", [](Mlp<T>& net, const py::handle& X, const py::handle& y, int epochs, index_t batch_size,
                      bool shuffle, const py::dict& optim, const std::string& clip_mode, double clip,
@@ -275,7 +278,7 @@ void bind_mlp(py::module_& m, const char* mlp_name, const char* grads_name, cons
         History h;
         {
           py::gil_scoped_release nogil;
-          h = fit<T>(net, ConstMatrixRef<T>(Xm), t, cfg, *gen, cb);
+          h = fit(net, Xm, t, cfg, *gen, cb);
         }
         if (cb_error) std::rethrow_exception(cb_error);
         return history_dict(h);

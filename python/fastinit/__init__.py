@@ -12,6 +12,7 @@ from typing import Any
 from . import init, optim
 from ._loader import core as _core
 from .clip import clip_by_norm_, clip_grad_norm_, clip_grad_value_, total_norm
+from .diagnostics import Diagnosis, diagnose
 from .mlp import MLP, Grads, History
 
 __version__: str = _core.build_info()["version"]
@@ -41,6 +42,8 @@ def get_cmake_dir() -> str:
 
 
 __all__ = [
+    "Diagnosis",
+    "diagnose",
     "MLP",
     "Grads",
     "History",

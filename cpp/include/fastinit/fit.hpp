@@ -56,7 +56,7 @@ struct History {
 
 // callback(history, step) -> false to stop.
 template <class T>
-History fit(Mlp<T>& net, ConstMatrixRef<T> X, const Target<T>& y, const FitConfig& cfg,
+History fit(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& y, const FitConfig& cfg,
             Generator& gen, const std::function<bool(const History&, std::int64_t)>& callback = {}) {
   cfg.validate();
   net.check_input(X);

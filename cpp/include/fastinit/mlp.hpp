@@ -136,6 +136,7 @@ struct Workspace {
 template <class T>
 class Mlp {
  public:
+  using ConstInput = ConstMatrixRef<T>;
   // sizes: [D_0, ..., D_L] (L >= 1, every D_l >= 1); hidden: one activation per hidden layer
   // (L - 1 of them), or a single one for all.
   Mlp(std::vector<index_t> sizes, std::vector<Activation> hidden, Output output)

@@ -1,0 +1,206 @@
+// C++ unit tests of fastinit's core: the Philox known answers, generator semantics, fills that
+// are independent of the thread count, initializer formulas, and the MLP's gradients against
+// central finite differences. Prints "N passed, N failed" and exits non-zero on a failure.
+#include <fastinit/clip.hpp>
+#include <fastinit/fit.hpp>
+#include <fastinit/init.hpp>
+#include <fastinit/mlp.hpp>
+#include <fastinit/random.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace fi = fastinit;
+
+static int g_passed = 0, g_failed = 0;
+
+#define CHECK(cond)                                                              \
+  do {                                                                           \
+    if (cond) {                                                                  \
+      ++g_passed;                                                                \
+    } else {                                                                     \
+      ++g_failed;                                                                \
+      std::printf("FAILED %s:%d: %s\n", __FILE__, __LINE__, #cond);              \
+    }                                                                            \
+  } while (0)
+
+#define CHECK_THROWS(expr, type)                                                 \
+  do {                                                                           \
+    bool thrown = false;                                                         \
+    try {                                                                        \
+      expr;                                                                      \
+    } catch (const type&) {                                                      \
+      thrown = true;                                                             \
+    }                                                                            \
+    CHECK(thrown);                                                               \
+  } while (0)
+
+static void test_philox_known_answers() {
+  using A4 = std::array<std::uint32_t, 4>;
+  using A2 = std::array<std::uint32_t, 2>;
+  CHECK((fi::philox::philox4x32_10(A4{0, 0, 0, 0}, A2{0, 0}) ==
+         A4{0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8}));
+  CHECK((fi::philox::philox4x32_10(A4{~0u, ~0u, ~0u, ~0u}, A2{~0u, ~0u}) ==
+         A4{0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd}));
+  CHECK((fi::philox::philox4x32_10(A4{0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344},
+                                   A2{0xa4093822, 0x299f31d0}) ==
+         A4{0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1}));
+  // The batched engine behind every fill gives the same words.
+  fi::Generator g(0x299f31d0a4093822ull, 0x0370734413198a2eull, 0x85a308d3243f6a88ull);
+  std::uint32_t w[4];
+  fi::random_bits(w, 4, g);
+  CHECK(w[0] == 0xd16cfe09 && w[1] == 0x94fdcceb && w[2] == 0x5001e420 && w[3] == 0x24126ea1);
+  CHECK(g.offset() == 0x85a308d3243f6a89ull);
+}
+
+template <class T>
+static std::vector<T> fill_with(int threads, std::size_t n,
+                                const std::function<void(T*, std::size_t, fi::Generator&)>& f) {
+  fi::set_num_threads(threads);
+  fi::Generator g(7, 3);
+  std::vector<T> v(n);
+  f(v.data(), n, g);
+  return v;
+}
+
+static void test_thread_independence() {
+  const std::size_t n = 1'000'003;
+  auto normal = [](float* p, std::size_t n, fi::Generator& g) { fi::normal_fill(p, n, 0.0, 1.0, g); };
+  auto trunc = [](double* p, std::size_t n, fi::Generator& g) { fi::trunc_normal_fill(p, n, 0.0, 1.0, -2.0, 2.0, g); };
+  CHECK(fill_with<float>(1, n, normal) == fill_with<float>(2, n, normal));
+  CHECK(fill_with<float>(1, n, normal) == fill_with<float>(3, n, normal));
+  CHECK(fill_with<double>(1, n, trunc) == fill_with<double>(2, n, trunc));
+  fi::set_num_threads(2);
+}
+
+static void test_generator() {
+  fi::Generator g(1);
+  std::vector<float> a(10), b(10);
+  fi::normal_fill(a.data(), a.size(), 0.0, 1.0, g);
+  CHECK(g.offset() == 3);  // 10 floats at 4 per block
+  fi::normal_fill(b.data(), b.size(), 0.0, 1.0, g);
+  CHECK(a != b);
+  // Element i depends only on (seed, stream, offset + i / 4): a shifted fill lines up.
+  fi::Generator h(1, 0, 1);
+  std::vector<float> c(6);
+  fi::normal_fill(c.data(), c.size(), 0.0, 1.0, h);
+  for (int i = 0; i < 6; ++i) CHECK(c[i] == a[i + 4]);
+  auto kids = g.spawn(2);
+  CHECK(kids[0].stream() != kids[1].stream());
+  CHECK(kids[0].seed() == 1);
+  auto again = fi::Generator(1).spawn(2);
+  CHECK(again[0].stream() == kids[0].stream());
+  CHECK_THROWS(fi::normal_fill(a.data(), 1, 0.0, -1.0, g), fi::value_error);
+}
+
+static void test_trunc_normal_bounds() {
+  fi::Generator g(5);
+  std::vector<float> v(200000);
+  fi::trunc_normal_fill(v.data(), v.size(), 0.0, 1.0, 10.0, 10.5, g);
+  bool inside = true;
+  double mean = 0;
+  for (float x : v) {
+    inside = inside && x >= 10.0f && x <= 10.5f;
+    mean += x;
+  }
+  mean /= double(v.size());
+  CHECK(inside);
+  // Mean of N(0,1) truncated to [10, 10.5]: 10.0952687 (scipy.stats.truncnorm.mean); the
+  // standard error of 2e5 samples is about 2e-4.
+  CHECK(std::fabs(mean - 10.0952687) < 1e-3);
+}
+
+static void test_init_formulas() {
+  fi::Generator g(0);
+  fi::Matrix<double> W(400, 300);
+  fi::init::kaiming_normal_(W, g);
+  const double sd = std::sqrt(W.array().square().mean());
+  CHECK(std::fabs(sd - std::sqrt(2.0 / 300)) < 0.01 * std::sqrt(2.0 / 300));
+  auto f = fi::init::compute_fans({8, 4, 3, 3});
+  CHECK(f.fan_in == 36 && f.fan_out == 72);
+  CHECK(std::fabs(fi::init::calculate_gain("leaky_relu") - std::sqrt(2.0 / (1 + 1e-4))) < 1e-15);
+  CHECK_THROWS(fi::init::calculate_gain("swish"), fi::value_error);
+  fi::Matrix<double> Q(64, 32);
+  fi::init::orthogonal_(Q, g);
+  CHECK((Q.transpose() * Q - fi::Matrix<double>::Identity(32, 32)).cwiseAbs().maxCoeff() < 1e-13);
+  fi::Matrix<float> Z(8, 3);
+  fi::init::zero_(Z);  // P > Q: m = 3, c = 2^-1
+  CHECK(Z(0, 0) == 0.5f && Z(1, 1) == -0.5f && Z(3, 2) == -0.5f);
+}
+
+// Central finite differences of the loss against backward, in double.
+static void test_mlp_gradients() {
+  for (auto out : {fi::Output::linear, fi::Output::sigmoid, fi::Output::softmax}) {
+    fi::Mlp<double> net({5, 7, 6, 3}, {fi::Activation::from_name("tanh")}, out);
+    fi::Generator g(3);
+    for (int l = 0; l < net.num_layers(); ++l) {
+      fi::init::xavier_normal_(net.params().W(l), g);
+      fi::normal_fill(net.params().b(l).data(), net.params().b(l).size(), 0.0, 0.1, g);
+    }
+    fi::Matrix<double> X(4, 5), Y(4, 3);
+    fi::normal_fill(X.data(), X.size(), 0.0, 1.0, g);
+    fi::uniform_fill(Y.data(), Y.size(), 0.0, 1.0, g);
+    std::vector<std::int64_t> labels = {0, 2, 1, 2};
+    fi::Target<double> y = out == fi::Output::softmax ? fi::Target<double>{nullptr, labels.data()}
+                                                       : fi::Target<double>{Y.data(), nullptr};
+    fi::Params<double> grads(net.sizes());
+    net.loss_and_grad(X, y, grads);
+    double worst = 0;
+    double* p = net.params().data();
+    for (std::size_t i = 0; i < net.params().size(); ++i) {
+      const double keep = p[i], h = 1e-6;
+      p[i] = keep + h;
+      const double up = net.loss(X, y);
+      p[i] = keep - h;
+      const double dn = net.loss(X, y);
+      p[i] = keep;
+      worst = std::max(worst, std::fabs((up - dn) / (2 * h) - grads.data()[i]));
+    }
+    std::printf("mlp output %d: max |finite difference - backward| = %.3g\n", int(out), worst);
+    CHECK(worst < 1e-8);
+  }
+}
+
+static void test_clip() {
+  std::vector<float> g = {3.0f, 4.0f};
+  fi::TensorList<float> ts = {{g.data(), g.size()}};
+  const double total = fi::clip_grad_norm_(ts, 1.0);
+  CHECK(total == 5.0);
+  CHECK(g[0] == 0.59999988f && g[1] == 0.79999984f);  // PyTorch's coefficient semantics
+  std::vector<float> big = {1e19f, 1e19f};
+  CHECK(std::isfinite(fi::total_norm<float>({{big.data(), 2}}, 2.0)));
+}
+
+static void test_fit_learns() {
+  // XOR-like data, a small tanh network, SGD with momentum: the loss must drop.
+  fi::Mlp<double> net({2, 16, 1}, {fi::Activation::from_name("tanh")}, fi::Output::sigmoid);
+  fi::Generator g(11);
+  for (int l = 0; l < net.num_layers(); ++l) fi::init::xavier_normal_(net.params().W(l), g);
+  fi::Matrix<double> X(4, 2);
+  X << 0, 0, 0, 1, 1, 0, 1, 1;
+  std::vector<double> y = {0, 1, 1, 0};
+  fi::FitConfig cfg;
+  cfg.epochs = 400;
+  cfg.batch_size = 4;
+  cfg.optim.lr = 0.5;
+  cfg.optim.momentum = 0.9;
+  auto h = fi::fit(net, X, fi::Target<double>{y.data(), nullptr}, cfg, g);
+  CHECK(h.epochs_done == 400 && !h.nonfinite);
+  CHECK(h.epoch_loss.back() < 0.1 * h.epoch_loss.front());
+}
+
+int main() {
+  test_philox_known_answers();
+  test_generator();
+  test_thread_independence();
+  test_trunc_normal_bounds();
+  test_init_formulas();
+  test_mlp_gradients();
+  test_clip();
+  test_fit_learns();
+  std::printf("%d passed, %d failed\n", g_passed, g_failed);
+  return g_failed == 0 ? 0 : 1;
+}
