@@ -185,6 +185,46 @@ def time_interleaved(timeds: dict[str, Timed | None], budget: Budget) -> dict[st
     return out
 
 
+class OtherLoad:
+    """The share of the machine's CPU time that other processes used while this one measured.
+
+    Linux only (``/proc/stat``): the CPUs' busy time minus this process's CPU time (all of its
+    threads), over wall time x CPUs. Concurrent work on the machine skews the timings (the
+    multi-threaded ones most: a thread that loses its CPU stalls the others at the next barrier).
+    """
+
+    def __init__(self) -> None:
+        self.start = self._sample()
+
+    @staticmethod
+    def _sample() -> tuple[float, float, float] | None:
+        try:
+            with open("/proc/stat") as f:
+                fields = [int(x) for x in f.readline().split()[1:]]
+        except (OSError, ValueError):
+            return None
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+        busy = (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+        mine = sum(os.times()[:2])
+        return time.perf_counter(), busy, mine
+
+    def share(self) -> float | None:
+        end = self._sample()
+        if self.start is None or end is None:
+            return None
+        wall = end[0] - self.start[0]
+        other = (end[1] - self.start[1]) - (end[2] - self.start[2])
+        return max(0.0, other) / (wall * (os.cpu_count() or 1)) if wall > 0 else None
+
+
+def other_load_note(share: float | None) -> str:
+    if share is None:
+        return "other processes' CPU use during the measurement: unknown (no /proc/stat)."
+    text = f"other processes used {share:.0%} of the machine's CPU time during the measurement"
+    return text + (" -- the timings are skewed (multi-threaded ones most)." if share > 0.05
+                   else ".")
+
+
 @contextlib.contextmanager
 def num_threads(n: int) -> Iterator[None]:
     """fastinit, torch and NumPy's BLAS (threadpoolctl) with ``n`` threads; restored afterwards."""
@@ -431,6 +471,7 @@ class NetResult:
     cfg: NetConfig
     timings: dict[int, dict[str, Timing | None]] = field(default_factory=dict)  # threads -> ...
     check: list[str] = field(default_factory=list)
+    other_load: float | None = None
     floor_flops: int = 0  # FLOPs of the GEMM floor (0: not measured)
 
 
@@ -452,9 +493,11 @@ def measure_net(cfg: NetConfig, threads: Sequence[int], budget: Budget,
         floor = GemmFloor(cfg)
         result.floor_flops = floor.flops
         timeds[FLOOR] = loop(floor)
+    load = OtherLoad()
     for t in threads:
         with num_threads(t):
             result.timings[t] = time_interleaved(timeds, budget)
+    result.other_load = load.share()
     return result
 
 
@@ -527,6 +570,7 @@ def net_table(res: NetResult) -> Table:
         f"fastinit fit: a dataset of {cfg.fit_batches} batches ({cfg.batch * cfg.fit_batches} "
         "rows), shuffle=False; time of one fit call / its steps.",
         "first step check: " + "; ".join(res.check),
+        other_load_note(res.other_load),
     ]
     if threadpool_limits is None:
         notes.append("threadpoolctl not installed: NumPy's BLAS uses its default thread count in "
@@ -694,6 +738,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     threads = sorted(set(args.threads))
     print(header(budget, args.markdown), end="\n\n", flush=True)
     started = time.perf_counter()
+    load = OtherLoad()
 
     large = measure_net(large_cfg, threads, budget, with_floor=True)
     print(net_table(large).render(args.markdown), end="\n\n", flush=True)
@@ -707,7 +752,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("#### targets\n\n```\n" + "\n".join(targets) + "\n```")
     else:
         print("targets\n-------\n" + "\n".join(targets))
-    print(f"\n(total {time.perf_counter() - started:.1f} s; {load_average()})")
+    print(f"\n(total {time.perf_counter() - started:.1f} s; {load_average()}; "
+          f"{other_load_note(load.share()).rstrip('.')})")
     return 0
 
 

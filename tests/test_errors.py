@@ -13,10 +13,9 @@ from __future__ import annotations
 import math
 import warnings
 
+import fastinit as fi
 import numpy as np
 import pytest
-
-import fastinit as fi
 from fastinit import init
 
 NAN, INF = math.nan, math.inf
@@ -65,10 +64,12 @@ def call(name, w, **kw):
 def assert_untouched(w, before, g=None, offset=None):
     assert np.array_equal(w, before, equal_nan=True), "a call that raised modified the array"
     if g is not None:
-        assert g.offset == offset, f"a call that raised moved the generator from {offset} to {g.offset}"
+        assert g.offset == offset, (
+            f"a call that raised moved the generator from {offset} to {g.offset}"
+        )
 
 
-# ============================================================================ the in-place contract
+# ======================================================================== the in-place contract
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["float32", "float64"])
@@ -92,7 +93,7 @@ def test_inplace_on_a_contiguous_view_writes_the_base(name):
     assert np.isfinite(base[1]).all() and np.isnan(base[0]).all() and np.isnan(base[2]).all()
 
 
-# ============================================================================ dtype, layout, type
+# ========================================================================== dtype, layout, type
 
 
 BAD_DTYPES = {
@@ -165,7 +166,14 @@ def test_misaligned_buffer_is_a_value_error():
 
 @pytest.mark.parametrize(
     "obj",
-    [[[0.0, 1.0], [2.0, 3.0]], ((0.0, 1.0), (2.0, 3.0)), 1.5, None, "abc", memoryview(bytearray(32))],
+    [
+        [[0.0, 1.0], [2.0, 3.0]],
+        ((0.0, 1.0), (2.0, 3.0)),
+        1.5,
+        None,
+        "abc",
+        memoryview(bytearray(32)),
+    ],
     ids=["list", "tuple", "float", "None", "str", "memoryview"],
 )
 @pytest.mark.parametrize("name", NAMES)
@@ -175,7 +183,9 @@ def test_non_array_is_a_type_error(name, obj):
 
 
 @pytest.mark.parametrize(
-    "bad", [3, "seed", np.random.default_rng(0), np.random.RandomState(0)], ids=["int", "str", "numpy-Generator", "RandomState"]
+    "bad",
+    [3, "seed", np.random.default_rng(0), np.random.RandomState(0)],
+    ids=["int", "str", "numpy-Generator", "RandomState"],
 )
 @pytest.mark.parametrize("name", RANDOM_NAMES)
 def test_generator_of_wrong_type_is_a_type_error(name, bad):
@@ -200,8 +210,20 @@ def _assert_lists(message: str, names):
     assert not missing, f"the message {message!r} does not list {missing}"
 
 
-GAIN_NAMES = ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
-              "conv_transpose3d", "sigmoid", "tanh", "relu", "leaky_relu", "selu"]  # fmt: skip
+GAIN_NAMES = [
+    "linear",
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
+    "sigmoid",
+    "tanh",
+    "relu",
+    "leaky_relu",
+    "selu",
+]
 
 
 @pytest.mark.parametrize("name", ["kaiming_uniform_", "kaiming_normal_"])
@@ -365,13 +387,27 @@ def test_1d_with_fan_overrides_is_accepted():
     assert np.abs(w).max() <= math.sqrt(6 / 30)
 
 
-# ============================================================================ sizes (allocating twins)
+# ===================================================================== sizes (allocating twins)
 
-TWIN_NAMES = ["uniform", "normal", "trunc_normal", "zeros", "ones", "xavier_uniform", "kaiming_normal",
-              "orthogonal", "variance_scaling", "he_normal", "zero", "eye"]  # fmt: skip
+TWIN_NAMES = [
+    "uniform",
+    "normal",
+    "trunc_normal",
+    "zeros",
+    "ones",
+    "xavier_uniform",
+    "kaiming_normal",
+    "orthogonal",
+    "variance_scaling",
+    "he_normal",
+    "zero",
+    "eye",
+]
 
 
-@pytest.mark.parametrize("shape", [(3, -1), (-1,), -5, (2, 3, -4)], ids=["3x-1", "-1", "int-5", "2x3x-4"])
+@pytest.mark.parametrize(
+    "shape", [(3, -1), (-1,), -5, (2, 3, -4)], ids=["3x-1", "-1", "int-5", "2x3x-4"]
+)
 @pytest.mark.parametrize("name", TWIN_NAMES)
 def test_negative_shape_is_a_value_error(name, shape):
     with pytest.raises(ValueError, match="non-negative"):
@@ -380,7 +416,9 @@ def test_negative_shape_is_a_value_error(name, shape):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["float32", "float64"])
 @pytest.mark.parametrize(
-    "shape", [(2**40, 2**40), (10**15,), (2**62, 4), (2**31, 2**31, 2**31)], ids=["2^40x2^40", "1e15", "2^62x4", "2^31^3"]
+    "shape",
+    [(2**40, 2**40), (10**15,), (2**62, 4), (2**31, 2**31, 2**31)],
+    ids=["2^40x2^40", "1e15", "2^62x4", "2^31^3"],
 )
 @pytest.mark.parametrize("name", ["normal", "zeros", "orthogonal", "sparse"])
 def test_absurd_shape_is_a_memory_error(name, shape, dtype):
@@ -392,7 +430,9 @@ def test_absurd_shape_is_a_memory_error(name, shape, dtype):
     assert g.offset == 3
 
 
-@pytest.mark.parametrize("shape", [(2**63,), (2**64,), (4, 2**70)], ids=["2^63", "2^64", "4x2^70"])
+@pytest.mark.parametrize(
+    "shape", [(2**63,), (2**64,), (4, 2**70), (-(2**64),)], ids=["2^63", "2^64", "4x2^70", "-2^64"]
+)
 def test_shape_beyond_int64_is_a_clean_error(shape):
     """Sizes that do not even fit in int64 must raise MemoryError (as for any size that cannot be
     allocated), or at least a ValueError/OverflowError - not an untyped RuntimeError."""
@@ -402,7 +442,14 @@ def test_shape_beyond_int64_is_a_clean_error(shape):
 
 @pytest.mark.parametrize(
     "dtype",
-    [np.int32, np.int64, np.float16, np.complex128, "float128" if hasattr(np, "float128") else np.uint8, bool],
+    [
+        np.int32,
+        np.int64,
+        np.float16,
+        np.complex128,
+        "float128" if hasattr(np, "float128") else np.uint8,
+        bool,
+    ],
     ids=["int32", "int64", "float16", "complex128", "float128", "bool"],
 )
 def test_twin_wrong_dtype_is_a_type_error(dtype):
@@ -411,17 +458,26 @@ def test_twin_wrong_dtype_is_a_type_error(dtype):
 
 
 def test_twin_accepts_dtype_spellings():
-    for spelling, want in [("float32", np.float32), ("f8", np.float64), (float, np.float64), (np.dtype("<f4"), np.float32)]:
+    for spelling, want in [
+        ("float32", np.float32),
+        ("f8", np.float64),
+        (float, np.float64),
+        (np.dtype("<f4"), np.float32),
+    ]:
         assert init.zeros((2, 2), dtype=spelling).dtype == want
 
 
-@pytest.mark.parametrize("shape", ["abc", (2.0, 3), (2, "3"), None, 2.5], ids=["str", "float-in-tuple", "str-in-tuple", "None", "float"])
+@pytest.mark.parametrize(
+    "shape",
+    ["abc", (2.0, 3), (2, "3"), None, 2.5],
+    ids=["str", "float-in-tuple", "str-in-tuple", "None", "float"],
+)
 def test_twin_bad_shape_type_is_a_type_error(shape):
     with pytest.raises(TypeError, match="shape"):
         init.zeros(shape)
 
 
-# ============================================================================ generator and threads
+# ======================================================================== generator and threads
 
 
 def test_set_num_threads_rejects_non_positive(threads):
@@ -440,7 +496,15 @@ def test_spawn_rejects_negative():
 
 
 @pytest.mark.parametrize(
-    "kwargs", [{"seed": -1}, {"seed": 2**64}, {"stream": -1}, {"offset": 2**64}, {"seed": 1.5}, {"seed": "1"}],
+    "kwargs",
+    [
+        {"seed": -1},
+        {"seed": 2**64},
+        {"stream": -1},
+        {"offset": 2**64},
+        {"seed": 1.5},
+        {"seed": "1"},
+    ],
     ids=["seed-negative", "seed-2^64", "stream-negative", "offset-2^64", "seed-float", "seed-str"],
 )
 def test_generator_rejects_out_of_range_state(kwargs):
@@ -493,7 +557,9 @@ ZERO_SIZE = {
     "zero_": [(0, 5), (5, 0), (0, 0)],
 }
 ZERO_SIZE_CASES = [
-    pytest.param(name, shape, id=f"{name}-{'x'.join(map(str, shape))}") for name in ZERO_SIZE for shape in ZERO_SIZE[name]
+    pytest.param(name, shape, id=f"{name}-{'x'.join(map(str, shape))}")
+    for name in ZERO_SIZE
+    for shape in ZERO_SIZE[name]
 ]
 
 
@@ -513,9 +579,27 @@ def test_zero_size_twins():
         assert a.shape == (0, 4) and a.ctypes.data % 64 == 0
 
 
-TORCH_NAMES = [n for n in ZERO_SIZE if n in {
-    "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_", "eye_", "dirac_",
-    "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "orthogonal_", "sparse_"}]  # fmt: skip
+TORCH_NAMES = [
+    n
+    for n in ZERO_SIZE
+    if n
+    in {
+        "uniform_",
+        "normal_",
+        "trunc_normal_",
+        "constant_",
+        "ones_",
+        "zeros_",
+        "eye_",
+        "dirac_",
+        "xavier_uniform_",
+        "xavier_normal_",
+        "kaiming_uniform_",
+        "kaiming_normal_",
+        "orthogonal_",
+        "sparse_",
+    }
+]
 
 
 @pytest.mark.parametrize("name", TORCH_NAMES)

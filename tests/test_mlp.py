@@ -30,10 +30,9 @@ import math
 import sys
 from pathlib import Path
 
+import fastinit as fi
 import numpy as np
 import pytest
-
-import fastinit as fi
 
 sys.path.insert(0, str(Path(__file__).parent))
 import reference as ref  # noqa: E402
@@ -108,7 +107,7 @@ def make_data(sizes, output, n, dtype, seed=1, x_scale=1.0):
 
 def ref_params(net):
     return [(np.array(w, dtype=np.float64), np.array(b, dtype=np.float64))
-            for w, b in zip(net.weights, net.biases)]
+            for w, b in zip(net.weights, net.biases, strict=True)]
 
 
 def hidden_specs(spec, hidden: int):
@@ -286,7 +285,7 @@ def test_grads_match_finite_differences_through_net_loss(activation, output):
         assert_rel(grads.weights[layer], dW[layer], FD_RTOL, f"dW[{layer}] vs net FD")
         assert_rel(grads.biases[layer], db[layer], FD_RTOL, f"db[{layer}] vs net FD")
     # the perturbations were undone exactly
-    for p, q in zip(net.parameters(), before):
+    for p, q in zip(net.parameters(), before, strict=True):
         assert np.array_equal(p, q)
 
 
@@ -304,7 +303,7 @@ def test_softmax_int_labels_equal_one_hot(dtype):
     l_int, g_int = net.loss_and_grad(X, labels)
     l_hot, g_hot = net.loss_and_grad(X, onehot)
     assert l_int == pytest.approx(l_hot, rel=1e-12, abs=0)
-    for a, b in zip(g_int.tensors(), g_hot.tensors()):
+    for a, b in zip(g_int.tensors(), g_hot.tensors(), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=0)
     # other integer dtypes are accepted as labels too
     l_i32 = net.loss(X, labels.astype(np.int32))
@@ -335,7 +334,7 @@ def test_linear_single_output_accepts_1d_targets():
     l2, g2 = net.loss_and_grad(X, y)
     l1, g1 = net.loss_and_grad(X, np.ascontiguousarray(y[:, 0]))
     assert l1 == l2
-    for a, b in zip(g1.tensors(), g2.tensors()):
+    for a, b in zip(g1.tensors(), g2.tensors(), strict=True):
         assert np.array_equal(a, b)
 
 
@@ -391,7 +390,7 @@ def test_activation_kwargs_equal_tuple_spec():
                dtype=np.float64, generator=fi.Generator(3), bias_init_kwargs={"std": 0.1},
                activation_kwargs={"negative_slope": 0.2})
     c = make_net(sizes, "leaky_relu", "linear", np.float64, seed=3)
-    for p, q in zip(a.parameters(), b.parameters()):
+    for p, q in zip(a.parameters(), b.parameters(), strict=True):
         assert np.array_equal(p, q)
     assert np.array_equal(a.forward(X), b.forward(X))
     assert not np.allclose(a.forward(X), c.forward(X), rtol=1e-6, atol=0)
@@ -523,7 +522,7 @@ def test_grads_buffer_reuse_and_order():
         t[...] = 123.0  # garbage that must be overwritten
     _, reused = net.loss_and_grad(X, y, grads=buf)
     assert reused is buf
-    for a, b in zip(reused.tensors(), fresh.tensors()):
+    for a, b in zip(reused.tensors(), fresh.tensors(), strict=True):
         assert np.array_equal(a, b)
     t = fresh.tensors()
     assert [x.shape for x in t] == [(5, 3), (5,), (2, 5), (2,)]
@@ -589,7 +588,7 @@ def test_same_seed_same_net(dtype):
     a = fi.MLP([20, 30, 10], generator=fi.Generator(7), **kw)
     b = fi.MLP([20, 30, 10], generator=fi.Generator(7), **kw)
     c = fi.MLP([20, 30, 10], generator=fi.Generator(8), **kw)
-    for p, q, r in zip(a.parameters(), b.parameters(), c.parameters()):
+    for p, q, r in zip(a.parameters(), b.parameters(), c.parameters(), strict=True):
         assert np.array_equal(p, q)
         assert not np.array_equal(p, r)
     # the default generator, reseeded, reproduces too
@@ -597,7 +596,7 @@ def test_same_seed_same_net(dtype):
     d = fi.MLP([20, 30, 10], **kw)
     fi.manual_seed(99)
     e = fi.MLP([20, 30, 10], **kw)
-    for p, q in zip(d.parameters(), e.parameters()):
+    for p, q in zip(d.parameters(), e.parameters(), strict=True):
         assert np.array_equal(p, q)
 
 
@@ -616,11 +615,11 @@ def test_threads_give_bit_identical_results(dtype, num_threads):
         loss, grads = net.loss_and_grad(X, y)
         results.append((net.parameters(), P, loss, grads.tensors()))
     (p1, P1, l1, g1), (p2, P2, l2, g2) = results
-    for a, b in zip(p1, p2):
+    for a, b in zip(p1, p2, strict=True):
         assert np.array_equal(a, b), "initialization differs between 1 and 2 threads"
     assert np.array_equal(P1, P2), f"forward differs: max diff {np.max(np.abs(P1 - P2)):.3e}"
     assert l1 == l2
-    for i, (a, b) in enumerate(zip(g1, g2)):
+    for i, (a, b) in enumerate(zip(g1, g2, strict=True)):
         assert np.array_equal(a, b), f"grad tensor {i} differs: {np.max(np.abs(a - b)):.3e}"
     # and the numbers are right, not merely reproducible
     params = ref_params_from(p1)

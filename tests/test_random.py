@@ -19,12 +19,11 @@ import subprocess
 import sys
 import textwrap
 
+import fastinit as fi
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-import fastinit as fi
 
 core = fi._loader.core
 
@@ -44,7 +43,12 @@ def philox_py(ctr: tuple[int, ...], key: tuple[int, ...]) -> list[int]:
         if r:
             k0, k1 = (k0 + w0) & M32, (k1 + w1) & M32
         p0, p1 = m0 * c0, m1 * c2
-        c0, c1, c2, c3 = ((p1 >> 32) ^ c1 ^ k0) & M32, p1 & M32, ((p0 >> 32) ^ c3 ^ k1) & M32, p0 & M32
+        c0, c1, c2, c3 = (
+            ((p1 >> 32) ^ c1 ^ k0) & M32,
+            p1 & M32,
+            ((p0 >> 32) ^ c3 ^ k1) & M32,
+            p0 & M32,
+        )
     return [c0, c1, c2, c3]
 
 
@@ -78,14 +82,23 @@ def first_diff(a: np.ndarray, b: np.ndarray) -> str:
         return "identical"
     i = int(neq[0])
     diff = np.abs(a.astype(np.float64) - b.astype(np.float64)).max()
-    return f"{neq.size} elements differ, first at flat index {i}: {a.ravel()[i]!r} vs {b.ravel()[i]!r}; max |diff| {diff:.3e}"
+    return (
+        f"{neq.size} elements differ, first at flat index {i}: {a.ravel()[i]!r} vs "
+        f"{b.ravel()[i]!r}; max |diff| {diff:.3e}"
+    )
 
 
 # The random fills of the issue with their elements per Philox block (EPB), per dtype.
 # Fan-based initializers get fan overrides so that any 1-D chunk of them uses the same scale.
 FILLS = {
-    "uniform": (lambda w, g: fi.init.uniform_(w, -1.5, 2.5, generator=g), {np.float32: 4, np.float64: 2}),
-    "normal": (lambda w, g: fi.init.normal_(w, 0.25, 3.0, generator=g), {np.float32: 4, np.float64: 2}),
+    "uniform": (
+        lambda w, g: fi.init.uniform_(w, -1.5, 2.5, generator=g),
+        {np.float32: 4, np.float64: 2},
+    ),
+    "normal": (
+        lambda w, g: fi.init.normal_(w, 0.25, 3.0, generator=g),
+        {np.float32: 4, np.float64: 2},
+    ),
     "trunc_normal": (
         lambda w, g: fi.init.trunc_normal_(w, 0.5, 2.0, -1.0, 4.0, generator=g),
         {np.float32: 2, np.float64: 2},
@@ -99,7 +112,9 @@ FILLS = {
         {np.float32: 4, np.float64: 2},
     ),
     "kaiming_normal": (
-        lambda w, g: fi.init.kaiming_normal_(w, 0.1, "fan_out", generator=g, fan_in=30.0, fan_out=20.0),
+        lambda w, g: fi.init.kaiming_normal_(
+            w, 0.1, "fan_out", generator=g, fan_in=30.0, fan_out=20.0
+        ),
         {np.float32: 4, np.float64: 2},
     ),
     "xavier_uniform": (
@@ -121,7 +136,9 @@ DTYPES = [np.float32, np.float64]
 DTYPE_IDS = ["float32", "float64"]
 
 FILL_CASES = [
-    pytest.param(name, dt, id=f"{name}-{dn}") for name in FILLS for dt, dn in zip(DTYPES, DTYPE_IDS)
+    pytest.param(name, dt, id=f"{name}-{dn}")
+    for name in FILLS
+    for dt, dn in zip(DTYPES, DTYPE_IDS, strict=True)
 ]
 
 
@@ -132,13 +149,18 @@ def fill(name: str, dtype, n: int, gen: fi.Generator) -> np.ndarray:
     return w
 
 
-# ----------------------------------------------------------------------------- Philox known answers
+# ------------------------------------------------------------------------- Philox known answers
 
 # Random123's published known-answer vectors for philox4x32-10 (kat_vectors).
 KAT = [
-    pytest.param((0, 0, 0, 0), (0, 0), (0x6627E8D5, 0xE169C58D, 0xBC57AC4C, 0x9B00DBD8), id="zeros"),
     pytest.param(
-        (M32, M32, M32, M32), (M32, M32), (0x408F276D, 0x41C83B0E, 0xA20BC7C6, 0x6D5451FD), id="ones"
+        (0, 0, 0, 0), (0, 0), (0x6627E8D5, 0xE169C58D, 0xBC57AC4C, 0x9B00DBD8), id="zeros"
+    ),
+    pytest.param(
+        (M32, M32, M32, M32),
+        (M32, M32),
+        (0x408F276D, 0x41C83B0E, 0xA20BC7C6, 0x6D5451FD),
+        id="ones",
     ),
     pytest.param(
         (0x243F6A88, 0x85A308D3, 0x13198A2E, 0x03707344),
@@ -163,7 +185,7 @@ def test_philox_known_answers_through_generator(ctr, key, expected):
     assert bits.dtype == np.uint32 and bits.shape == (4,)
     got = tuple(int(x) for x in bits)
     assert got == expected, f"random_bits(4) of {g!r}: got {[hex(x) for x in got]}"
-    assert g.offset == offset + 1
+    assert g.offset == (offset + 1) % 2**64  # the counter wraps after the stream's last block
 
 
 @pytest.mark.parametrize(("ctr", "key", "expected"), KAT)
@@ -202,14 +224,21 @@ def test_random_bits_layout(seed, stream, offset, n):
 def test_block_counter_carries_into_high_word():
     g = fi.Generator(seed=3, stream=5, offset=2**32 - 1)
     bits = core.random_bits(8, g)
-    assert [int(x) for x in bits[:4]] == [int(x) for x in core.philox4x32_10([M32, 0, 5, 0], [3, 0])]
+    assert [int(x) for x in bits[:4]] == [
+        int(x) for x in core.philox4x32_10([M32, 0, 5, 0], [3, 0])
+    ]
     assert [int(x) for x in bits[4:]] == [int(x) for x in core.philox4x32_10([0, 1, 5, 0], [3, 0])]
     assert g.offset == 2**32 + 1
 
 
 def test_high_halves_of_seed_and_stream_are_used():
     base = core.random_bits(64, fi.Generator(1, 1))
-    for other in (fi.Generator(1 + 2**32, 1), fi.Generator(1, 1 + 2**32), fi.Generator(2, 1), fi.Generator(1, 2)):
+    for other in (
+        fi.Generator(1 + 2**32, 1),
+        fi.Generator(1, 1 + 2**32),
+        fi.Generator(2, 1),
+        fi.Generator(1, 2),
+    ):
         assert not np.array_equal(base, core.random_bits(64, other)), repr(other)
 
 
@@ -376,7 +405,9 @@ def test_thread_count_independence(name, dtype, threads):
     assert np.isfinite(w1).all()
     for n in (2, 3):
         wn, offn = results[n]
-        assert np.array_equal(w1.view(np.uint8), wn.view(np.uint8)), f"{n} threads vs 1: {first_diff(w1, wn)}"
+        assert np.array_equal(w1.view(np.uint8), wn.view(np.uint8)), (
+            f"{n} threads vs 1: {first_diff(w1, wn)}"
+        )
         assert offn == off1
 
 
@@ -385,16 +416,17 @@ SIMD_SCRIPT = textwrap.dedent(
     import hashlib, json
     import numpy as np
     import fastinit as fi
+    I, G = fi.init, fi.Generator
     out = {"module": fi.build_info()["module"]}
     def h(a): return hashlib.sha256(a.tobytes()).hexdigest()
     for dt in (np.float32, np.float64):
         k = np.dtype(dt).name
-        out["uniform-" + k] = h(fi.init.uniform_(np.empty(100003, dt), -1, 2, generator=fi.Generator(1)))
-        out["normal-" + k] = h(fi.init.normal_(np.empty(100003, dt), 0, 1, generator=fi.Generator(2)))
-        out["trunc-" + k] = h(fi.init.trunc_normal_(np.empty(100003, dt), 0, 1, -2, 2, generator=fi.Generator(3)))
-        out["tail-" + k] = h(fi.init.trunc_normal_(np.empty(10001, dt), 0, 1, 30, 31, generator=fi.Generator(4)))
-        out["kaiming-" + k] = h(fi.init.kaiming_normal_(np.empty((300, 301), dt), generator=fi.Generator(5)))
-        out["sparse-" + k] = h(fi.init.sparse_(np.empty((300, 301), dt), 0.2, generator=fi.Generator(6)))
+        out["uniform-" + k] = h(I.uniform_(np.empty(100003, dt), -1, 2, generator=G(1)))
+        out["normal-" + k] = h(I.normal_(np.empty(100003, dt), 0, 1, generator=G(2)))
+        out["trunc-" + k] = h(I.trunc_normal_(np.empty(100003, dt), 0, 1, -2, 2, generator=G(3)))
+        out["tail-" + k] = h(I.trunc_normal_(np.empty(10001, dt), 0, 1, 30, 31, generator=G(4)))
+        out["kaiming-" + k] = h(I.kaiming_normal_(np.empty((300, 301), dt), generator=G(5)))
+        out["sparse-" + k] = h(I.sparse_(np.empty((300, 301), dt), 0.2, generator=G(6)))
     print(json.dumps(out))
     """
 )
@@ -411,7 +443,11 @@ def test_portable_and_simd_builds_give_the_same_bits():
         if simd == "portable":
             env["FASTINIT_SIMD"] = "portable"
         proc = subprocess.run(
-            [sys.executable, "-c", SIMD_SCRIPT], env=env, capture_output=True, text=True, timeout=120
+            [sys.executable, "-c", SIMD_SCRIPT],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert proc.returncode == 0, proc.stderr
         results[simd] = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -422,7 +458,7 @@ def test_portable_and_simd_builds_give_the_same_bits():
     assert not diffs, f"_core and {auto_module} differ on {diffs}"
 
 
-# ----------------------------------------------------------------------------- spawn / clone / pickle
+# ----------------------------------------------------------------------- spawn / clone / pickle
 
 
 def test_spawn_children_are_distinct_deterministic_streams():
@@ -443,7 +479,9 @@ def test_spawn_children_are_distinct_deterministic_streams():
     assert [k.stream for k in fi.Generator(77, 5).spawn(6)] == streams + [k.stream for k in more]
     assert g.spawned == 6
     # the children produce different numbers from each other and from the parent
-    outs = [core.random_bits(256, k) for k in kids] + [core.random_bits(256, fi.Generator(77, 5, 0))]
+    outs = [core.random_bits(256, k) for k in kids] + [
+        core.random_bits(256, fi.Generator(77, 5, 0))
+    ]
     for i in range(len(outs)):
         for j in range(i):
             assert np.mean(outs[i] == outs[j]) < 0.01, (i, j)
@@ -474,7 +512,9 @@ def test_clone_copies_state_and_is_independent():
     "copier",
     [
         *(
-            pytest.param(lambda g, p=p: pickle.loads(pickle.dumps(g, protocol=p)), id=f"pickle-protocol{p}")
+            pytest.param(
+                lambda g, p=p: pickle.loads(pickle.dumps(g, protocol=p)), id=f"pickle-protocol{p}"
+            )
             for p in range(2, pickle.HIGHEST_PROTOCOL + 1)
         ),
         pytest.param(copy.deepcopy, id="deepcopy"),
@@ -508,10 +548,13 @@ PICKLE_SCRIPT = textwrap.dedent(
 
 @pytest.mark.parametrize("protocol", [0, 1], ids=["pickle-protocol0", "pickle-protocol1"])
 def test_pickle_old_protocols_round_trip(protocol):
-    """pickle's protocols 0 and 1 (still selectable, e.g. by old code or ``copyreg``) must round-trip
-    or raise, never take the interpreter down: run in a subprocess so that a crash is a failure."""
+    """pickle's protocols 0 and 1 (still selectable, e.g. by old code) must round-trip or raise,
+    never take the interpreter down: run in a subprocess so that a crash is a test failure."""
     proc = subprocess.run(
-        [sys.executable, "-c", PICKLE_SCRIPT, str(protocol)], capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", PICKLE_SCRIPT, str(protocol)],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 0, (
         f"pickle.dumps(Generator, protocol={protocol}) killed the interpreter "
@@ -528,7 +571,7 @@ def test_generator_repr_and_defaults():
     assert (big.seed, big.stream, big.offset) == (U64_MAX, U64_MAX, U64_MAX)
 
 
-# ----------------------------------------------------------------------------- default generator
+# ---------------------------------------------------------------------------- default generator
 
 
 def test_manual_seed_and_default_generator():

@@ -118,17 +118,27 @@ inline char dtype_code(const py::handle& dtype) {
                                 py::str(dt).cast<std::string>()));
 }
 
+// A Python int as int64: too large -> MemoryError (it could never be allocated).
+inline std::int64_t size_from_int(const py::handle& d) {
+  int overflow = 0;
+  const long long v = PyLong_AsLongLongAndOverflow(d.ptr(), &overflow);
+  if (overflow > 0) throw size_error("argument 'shape': a size exceeds 2^63 - 1 and cannot be allocated");
+  if (overflow < 0) throw value_error("argument 'shape': sizes must be non-negative");
+  if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
+  return static_cast<std::int64_t>(v);
+}
+
 inline std::vector<std::int64_t> parse_shape(const py::handle& shape) {
   std::vector<std::int64_t> out;
-  if (py::isinstance<py::int_>(shape)) {
-    out.push_back(shape.cast<std::int64_t>());
+  if (py::isinstance<py::int_>(shape) && !py::isinstance<py::bool_>(shape)) {
+    out.push_back(size_from_int(shape));
   } else {
     if (!py::isinstance<py::sequence>(shape) || py::isinstance<py::str>(shape))
       throw py::type_error("argument 'shape': expected an int or a sequence of ints");
     for (auto d : shape) {
       if (!py::isinstance<py::int_>(d) || py::isinstance<py::bool_>(d))
         throw py::type_error("argument 'shape': expected a sequence of ints");
-      out.push_back(d.cast<std::int64_t>());
+      out.push_back(size_from_int(d));
     }
   }
   for (auto d : out)

@@ -16,6 +16,7 @@ void register_random(py::module_& m) {
       .def_property("offset", &Generator::offset, &Generator::set_offset,
                     "The next unused 128-bit block of the stream.")
       .def_property_readonly("spawned", &Generator::spawned, "How many children were spawned.")
+      .def("_restore_spawned", &Generator::set_spawned, py::arg("n"), "Used by unpickling.")
       .def("spawn", [](Generator& g, std::int64_t n) {
              if (n < 0) throw value_error(detail::cat("spawn: n must be >= 0, got ", n));
              auto kids = g.spawn(static_cast<std::size_t>(n));
@@ -25,15 +26,12 @@ void register_random(py::module_& m) {
            }, py::arg("n"), "n independent child generators (new streams).")
       .def("clone", [](const Generator& g) { return std::make_shared<Generator>(g); },
            "A copy with the same state.")
-      .def(py::pickle(
-          [](const Generator& g) { return py::make_tuple(g.seed(), g.stream(), g.offset(), g.spawned()); },
-          [](const py::tuple& t) {
-            if (t.size() != 4) throw value_error("Generator state must be a 4-tuple");
-            auto g = std::make_shared<Generator>(t[0].cast<std::uint64_t>(), t[1].cast<std::uint64_t>(),
-                                                 t[2].cast<std::uint64_t>());
-            g->set_spawned(t[3].cast<std::uint64_t>());
-            return g;
-          }))
+      // Pickling (any protocol) and copy go through fastinit._loader.rebuild_generator, so a
+      // pickle made with one compiled module loads with the other.
+      .def("__reduce__", [](const Generator& g) {
+        auto rebuild = py::module_::import("fastinit._loader").attr("rebuild_generator");
+        return py::make_tuple(rebuild, py::make_tuple(g.seed(), g.stream(), g.offset(), g.spawned()));
+      })
       .def("__repr__", [](const Generator& g) {
         return detail::cat("fastinit.Generator(seed=", g.seed(), ", stream=", g.stream(),
                            ", offset=", g.offset(), ")");

@@ -30,3 +30,10 @@ def load() -> ModuleType:
 
 
 core = load()
+
+
+def rebuild_generator(seed: int, stream: int, offset: int, spawned: int) -> object:
+    """Unpickle a Generator (the inverse of its ``__reduce__``)."""
+    g = core.Generator(seed, stream, offset)
+    g._restore_spawned(spawned)
+    return g

@@ -140,7 +140,7 @@ zero = _make_twin("zero", zero_)
 
 def available() -> list[str]:
     """Names accepted by :func:`get` (and by ``fastinit.MLP(init=...)``)."""
-    return sorted([*_INPLACE, "lsuv"])
+    return sorted(_INPLACE)
 
 
 def get(name: str) -> Callable[..., Array]:
@@ -148,10 +148,6 @@ def get(name: str) -> Callable[..., Array]:
     if not isinstance(name, str):
         raise TypeError(f"initializer name must be a str, got {type(name).__name__}")
     key = name[:-1] if name.endswith("_") else name
-    if key == "lsuv":
-        from .lsuv import lsuv_
-
-        return lsuv_  # type: ignore[return-value]
     try:
         return _INPLACE[key]
     except KeyError:

@@ -65,7 +65,7 @@ class History:
 def _activation_list(activation: ActivationSpec | Sequence[ActivationSpec], hidden: int,
                      activation_kwargs: Mapping[str, float] | None) -> list[Any]:
     if isinstance(activation, (str, tuple)):
-        specs: list[Any] = [activation] * hidden
+        specs: list[Any] = [activation] * max(hidden, 1)  # validated even without hidden layers
     else:
         specs = list(activation)
         if len(specs) != hidden:
@@ -73,7 +73,7 @@ def _activation_list(activation: ActivationSpec | Sequence[ActivationSpec], hidd
                 f"activation: expected one name or a list of {hidden} (one per hidden layer), "
                 f"got {len(specs)}"
             )
-    out = []
+    out: list[Any] = []
     for s in specs:
         if isinstance(s, str):
             if s not in _core.activation_names() and s != "linear":
@@ -85,7 +85,7 @@ def _activation_list(activation: ActivationSpec | Sequence[ActivationSpec], hidd
             out.append((s[0], {**(activation_kwargs or {}), **dict(s[1])}))
         else:
             raise TypeError(f"activation spec must be a name or (name, params), got {s!r}")
-    return out
+    return out[:hidden]
 
 
 class MLP:
@@ -190,7 +190,7 @@ class MLP:
         momentum: float = 0.0,
         dampening: float = 0.0,
         nesterov: bool = False,
-        weight_decay: float = 0.0,
+        weight_decay: float | None = None,
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
         clip_norm: float | None = None,
@@ -225,11 +225,11 @@ class MLP:
             mode, thr = "none", 0.0
         opt = {
             "kind": optimizer, "lr": lr, "momentum": momentum, "dampening": dampening,
-            "nesterov": nesterov, "weight_decay": weight_decay, "beta1": betas[0],
+            "nesterov": nesterov, "beta1": betas[0],
             "beta2": betas[1], "eps": eps,
         }
-        if optimizer == "adamw" and weight_decay == 0.0:
-            opt["weight_decay"] = 0.01  # PyTorch's AdamW default
+        # PyTorch's defaults: 0 for SGD and Adam, 1e-2 for AdamW.
+        opt["weight_decay"] = (0.01 if optimizer == "adamw" else 0.0) if weight_decay is None else weight_decay
         h = self._core.fit(X, y, int(epochs), int(batch_size), bool(shuffle), opt, mode, thr,
                            float(norm_type), generator, callback, int(callback_every))
         return History(**h)

@@ -85,10 +85,10 @@ double clip_grad_norm_(const TensorList<T>& ts, double max_norm, double norm_typ
         "The total norm of order ", norm_type, " for gradients is non-finite, so it cannot be "
         "clipped. To disable this error and scale the gradients by the non-finite norm anyway, "
         "set error_if_nonfinite=False"));
-  // The coefficient is formed in T, as PyTorch forms it in the gradients' dtype.
-  const T coef = static_cast<T>(max_norm) / (static_cast<T>(total) + static_cast<T>(1e-6));
-  const T clamped = std::min(coef, T(1));  // NaN stays NaN
-  scale_tensors(ts, clamped);
+  // Formed in double from the double total (a float32 total could overflow), then rounded to T.
+  const double coef = max_norm / (total + 1e-6);
+  const double clamped = std::min(coef, 1.0);  // NaN stays NaN (std::min returns its first)
+  scale_tensors(ts, static_cast<T>(clamped));
   return total;
 }
 

@@ -121,11 +121,12 @@ class Generator {
   void set_offset(std::uint64_t off) { offset_.store(off); }
   void set_spawned(std::uint64_t n) { spawned_.store(n); }
 
-  // Reserve n blocks; returns the first. Throws when the 64-bit block counter would wrap.
+  // Reserve n blocks; returns the first. Throws when the blocks would run past the stream's
+  // last one (2^64 - 1); the offset wraps to 0 after that last block is used.
   std::uint64_t reserve(std::uint64_t nblocks) {
     std::uint64_t cur = offset_.load(std::memory_order_relaxed);
     for (;;) {
-      if (nblocks > std::numeric_limits<std::uint64_t>::max() - cur)
+      if (nblocks > 0 && nblocks - 1 > std::numeric_limits<std::uint64_t>::max() - cur)
         throw value_error("Generator: the stream's 2^64 blocks are exhausted");
       if (offset_.compare_exchange_weak(cur, cur + nblocks)) return cur;
     }
