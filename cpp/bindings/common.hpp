@@ -159,5 +159,6 @@ void register_random(py::module_& m);
 void register_init(py::module_& m);
 void register_mlp(py::module_& m);
 void register_experiment(py::module_& m);
+void register_theory(py::module_& m);
 
 }  // namespace fastinit::py_glue

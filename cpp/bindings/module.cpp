@@ -107,4 +107,5 @@ PYBIND11_MODULE(FASTINIT_MODULE_NAME, m) {
   fi::py_glue::register_init(m);
   fi::py_glue::register_mlp(m);
   fi::py_glue::register_experiment(m);
+  fi::py_glue::register_theory(m);
 }
