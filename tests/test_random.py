@@ -181,7 +181,13 @@ def test_philox_known_answers_reference_block(ctr, key, expected):
 def test_philox_known_answers_through_generator(ctr, key, expected):
     g = generator_for(ctr, key)
     offset = g.offset
-    bits = core.random_bits(4, g)
+    try:
+        bits = core.random_bits(4, g)
+    except ValueError as exc:
+        pytest.fail(
+            f"{g!r} cannot produce block {offset:#x} of its stream (the counter of this known "
+            f"answer): random_bits(4) raised ValueError({exc})"
+        )
     assert bits.dtype == np.uint32 and bits.shape == (4,)
     got = tuple(int(x) for x in bits)
     assert got == expected, f"random_bits(4) of {g!r}: got {[hex(x) for x in got]}"
@@ -251,6 +257,30 @@ def test_exhausted_stream_raises_and_keeps_state():
         fi.init.uniform_(w, generator=g)
     assert g.offset == U64_MAX
     assert not w.any(), "a failed fill must not write"
+
+
+def test_last_block_of_a_stream_is_usable():
+    g = fi.Generator(9, 4, U64_MAX)
+    bits = core.random_bits(4, g)
+    want = philox_py((M32, M32, 4, 0), (9, 0))
+    assert [int(x) for x in bits] == want
+
+
+def test_no_silent_wraparound_after_the_last_block():
+    """Once the stream's last block (2^64 - 1) is used, a further fill must raise like any fill
+    that runs past the end: silently starting over at block 0 would hand out the same random
+    numbers twice."""
+    g = fi.Generator(9, 4, U64_MAX)
+    first_block = core.random_bits(4, fi.Generator(9, 4, 0))
+    core.random_bits(4, g)  # the last block
+    try:
+        again = core.random_bits(4, g)
+    except ValueError:
+        return
+    assert not np.array_equal(again, first_block), (
+        f"after the last block the generator wrapped to offset {g.offset - 1} and repeated "
+        "block 0 of its stream"
+    )
 
 
 # ----------------------------------------------------------------------------- transforms
@@ -544,6 +574,22 @@ PICKLE_SCRIPT = textwrap.dedent(
     print(h.seed, h.stream, h.offset, h.spawned)
     """
 )
+
+
+def test_pickle_loads_across_compiled_modules():
+    """A Generator pickled by the portable module loads in this process (maybe _core_avx2)."""
+    script = (
+        "import pickle, sys, fastinit as fi; g = fi.Generator(5, 6, 7); g.spawn(2); "
+        "sys.stdout.write(pickle.dumps(g).hex())"
+    )
+    env = dict(os.environ, FASTINIT_SIMD="portable")
+    proc = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    h = pickle.loads(bytes.fromhex(proc.stdout.strip()))
+    assert isinstance(h, fi.Generator)
+    assert (h.seed, h.stream, h.offset, h.spawned) == (5, 6, 7, 2)
 
 
 @pytest.mark.parametrize("protocol", [0, 1], ids=["pickle-protocol0", "pickle-protocol1"])

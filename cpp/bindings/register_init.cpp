@@ -21,7 +21,7 @@ void register_init(py::module_& m) {
         "A new uninitialized 64-byte-aligned array (MemoryError when it cannot be allocated).");
   m.def("calculate_gain", [](const std::string& nonlinearity, const py::object& param) {
         std::optional<double> p;
-        if (!param.is_none()) {
+        if (!param.is_none() && nonlinearity == "leaky_relu") {  // PyTorch ignores it otherwise
           if (py::isinstance<py::bool_>(param) ||
               !(py::isinstance<py::int_>(param) || py::isinstance<py::float_>(param)))
             throw value_error(detail::cat("negative_slope ", py::repr(param).cast<std::string>(),

@@ -13,6 +13,7 @@ from . import init, optim
 from ._loader import core as _core
 from .clip import clip_by_norm_, clip_grad_norm_, clip_grad_value_, total_norm
 from .diagnostics import Diagnosis, diagnose
+from .sweep import Results, sweep
 from .mlp import MLP, Grads, History
 
 __version__: str = _core.build_info()["version"]
@@ -42,6 +43,8 @@ def get_cmake_dir() -> str:
 
 
 __all__ = [
+    "Results",
+    "sweep",
     "Diagnosis",
     "diagnose",
     "MLP",

@@ -143,6 +143,9 @@ def available() -> list[str]:
     return sorted(_INPLACE)
 
 
+from .lsuv import lsuv_  # noqa: E402  (needs the names above)
+
+
 def get(name: str) -> Callable[..., Array]:
     """The in-place initializer called ``name`` (with or without the trailing ``_``)."""
     if not isinstance(name, str):
@@ -162,6 +165,7 @@ __all__ = sorted(
         "calculate_gain",
         "compute_fans",
         "get",
+        "lsuv_",
         *_INPLACE,
         *(f"{n}_" for n in _INPLACE),
     ]

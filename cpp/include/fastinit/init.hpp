@@ -237,6 +237,7 @@ void xavier_uniform_(W&& w_, Generator& g, double gain = 1.0, FanOverride ov = {
   auto w = as_view(w_);
   using T [[maybe_unused]] = typename decltype(w)::value_type;
   if (w.numel() == 0) return;
+  detail::check_finite("xavier_uniform_", "gain", gain);
   const Fans f = compute_fans(w.shape, ov, "xavier_uniform_");
   const double a = std::sqrt(3.0) * gain * std::sqrt(2.0 / (f.fan_in + f.fan_out));
   uniform_fill(w.data, w.numel(), -a, a, g);
@@ -246,6 +247,7 @@ void xavier_normal_(W&& w_, Generator& g, double gain = 1.0, FanOverride ov = {}
   auto w = as_view(w_);
   using T [[maybe_unused]] = typename decltype(w)::value_type;
   if (w.numel() == 0) return;
+  detail::check_finite("xavier_normal_", "gain", gain);
   const Fans f = compute_fans(w.shape, ov, "xavier_normal_");
   normal_fill(w.data, w.numel(), 0.0, gain * std::sqrt(2.0 / (f.fan_in + f.fan_out)), g);
 }
@@ -263,6 +265,7 @@ void kaiming_uniform_(W&& w_, Generator& g, double a = 0.0,
   auto w = as_view(w_);
   using T [[maybe_unused]] = typename decltype(w)::value_type;
   if (w.numel() == 0) return;
+  detail::check_finite("kaiming_uniform_", "a", a);
   const Fans f = compute_fans(w.shape, ov, "kaiming_uniform_");
   const double bound = std::sqrt(3.0) * kaiming_std(f, a, mode, nonlinearity, "kaiming_uniform_");
   uniform_fill(w.data, w.numel(), -bound, bound, g);
@@ -274,6 +277,7 @@ void kaiming_normal_(W&& w_, Generator& g, double a = 0.0,
   auto w = as_view(w_);
   using T [[maybe_unused]] = typename decltype(w)::value_type;
   if (w.numel() == 0) return;
+  detail::check_finite("kaiming_normal_", "a", a);
   const Fans f = compute_fans(w.shape, ov, "kaiming_normal_");
   normal_fill(w.data, w.numel(), 0.0, kaiming_std(f, a, mode, nonlinearity, "kaiming_normal_"), g);
 }

@@ -165,14 +165,15 @@ class Mlp {
   Workspace<T>& workspace() { return ws_; }
   const Workspace<T>& workspace() const { return ws_; }
 
-  // Forward pass over X (N, D_0); leaves Z_l, A_l in the workspace (A_L is the pre-output
-  // activation copy of Z_L; call predict / loss for P). Returns the logits Z_L.
-  void forward(ConstMatrixRef<T> X) {
+  // Forward pass over X (N, D_0) through layers [0, upto) (default: all); leaves Z_l, A_l in
+  // the workspace (for the last layer A holds nothing until loss() writes P into it).
+  void forward(ConstMatrixRef<T> X, int upto = -1) {
     check_input(X);
     const index_t N = X.rows();
     ws_.ensure(sizes(), N);
     const int L = num_layers();
-    for (int l = 0; l < L; ++l) {
+    const int stop = upto < 0 ? L : std::min(upto, L);
+    for (int l = 0; l < stop; ++l) {
       const index_t out = sizes()[l + 1], in = sizes()[l];
       auto Wl = params_.W(l);
       auto bl = params_.b(l);

@@ -105,12 +105,14 @@ class Generator {
   explicit Generator(std::uint64_t seed = 0, std::uint64_t stream = 0, std::uint64_t offset = 0)
       : seed_(seed), stream_(stream), offset_(offset) {}
   Generator(const Generator& o)
-      : seed_(o.seed_), stream_(o.stream_), offset_(o.offset()), spawned_(o.spawned()) {}
+      : seed_(o.seed_), stream_(o.stream_), offset_(o.offset()), spawned_(o.spawned()),
+        exhausted_(o.exhausted_.load()) {}
   Generator& operator=(const Generator& o) {
     seed_ = o.seed_;
     stream_ = o.stream_;
     offset_.store(o.offset());
     spawned_.store(o.spawned());
+    exhausted_.store(o.exhausted_.load());
     return *this;
   }
 
@@ -118,17 +120,26 @@ class Generator {
   std::uint64_t stream() const { return stream_; }
   std::uint64_t offset() const { return offset_.load(std::memory_order_relaxed); }
   std::uint64_t spawned() const { return spawned_.load(std::memory_order_relaxed); }
-  void set_offset(std::uint64_t off) { offset_.store(off); }
+  void set_offset(std::uint64_t off) {
+    offset_.store(off);
+    exhausted_.store(false);
+  }
   void set_spawned(std::uint64_t n) { spawned_.store(n); }
 
-  // Reserve n blocks; returns the first. Throws when the blocks would run past the stream's
-  // last one (2^64 - 1); the offset wraps to 0 after that last block is used.
+  // Reserve n blocks; returns the first. The stream has 2^64 blocks: a fill that would run
+  // past the last one throws, and once the last block is used the generator is exhausted
+  // (every further fill throws) rather than silently starting over.
   std::uint64_t reserve(std::uint64_t nblocks) {
     std::uint64_t cur = offset_.load(std::memory_order_relaxed);
     for (;;) {
+      if (exhausted_.load())
+        throw value_error("Generator: all 2^64 blocks of this stream are used; spawn a new stream");
       if (nblocks > 0 && nblocks - 1 > std::numeric_limits<std::uint64_t>::max() - cur)
-        throw value_error("Generator: the stream's 2^64 blocks are exhausted");
-      if (offset_.compare_exchange_weak(cur, cur + nblocks)) return cur;
+        throw value_error("Generator: the request runs past the stream's last block (2^64 blocks)");
+      if (offset_.compare_exchange_weak(cur, cur + nblocks)) {
+        if (nblocks > 0 && cur + nblocks == 0) exhausted_.store(true);  // used block 2^64 - 1
+        return cur;
+      }
     }
   }
 
@@ -156,6 +167,7 @@ class Generator {
   std::uint64_t seed_, stream_;
   std::atomic<std::uint64_t> offset_;
   std::atomic<std::uint64_t> spawned_{0};
+  std::atomic<bool> exhausted_{false};
 };
 
 // ------------------------------------------------------------------------------ transforms

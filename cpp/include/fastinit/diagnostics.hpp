@@ -1,0 +1,221 @@
+// fastinit/diagnostics.hpp — per-layer statistics of one forward and backward pass, and a
+// verdict on the initialization.
+//
+// Shape legend: per layer l = 1..L, Z_l and A_l (N, D_l), dZ_l = dL/dZ_l, dA_l = dL/dA_l,
+// W_l (D_l, D_{l-1}) and its gradient dW_l. Statistics are accumulated in double.
+//
+// Per layer: mean, std and second moment q = mean(z^2) of Z_l; mean and std of A_l; the
+// fraction of dead units (ReLU: zero for the whole batch) and of saturated activations
+// (|tanh| > 0.99, sigmoid outside [0.01, 0.99]); ||dZ_l||, ||dA_l||, ||dW_l||, ||db_l||,
+// ||dW_l|| / ||W_l||; the mean |cosine| between rows of W_l and of dW_l (1: the units are copies).
+// Slopes: least-squares slope of log q_l over the hidden layers, and of log ||dZ_l|| from the
+// output back to the input (negative: the gradient shrinks on its way down).
+//
+// Verdict (first that applies):
+//   nonfinite  a NaN / inf in the loss, activations or gradients
+//   symmetric  rows of a hidden W_l (l >= 2) alike: mean |cos| > 0.999 (all-zero rows count)
+//   exploding  activation std (last / first hidden) or ||dZ|| (input side / output side) > 1e3
+//   vanishing  either ratio < 1e-3
+//   dead       > 50 % of a ReLU layer's units are zero for every input
+//   saturated  > 50 % of a tanh / sigmoid layer's activations saturate
+//   healthy    otherwise
+// (N(0, 1) weights with tanh both saturate and explode the gradient: the gradient wins.)
+// ||dW_l|| alone can stay flat while activations and dZ both vanish; the verdict uses both.
+#pragma once
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "mlp.hpp"
+#include "parallel.hpp"
+#include "random.hpp"
+
+namespace fastinit {
+
+struct LayerStats {
+  double z_mean = 0, z_std = 0, q = 0, a_mean = 0, a_std = 0;
+  double dead_frac = 0, saturated_frac = 0;
+  double grad_z_norm = 0, grad_a_norm = std::numeric_limits<double>::quiet_NaN();
+  double grad_w_norm = 0, grad_b_norm = 0, w_norm = 0, grad_w_ratio = 0;
+  double w_row_similarity = 0, grad_w_row_similarity = 0;
+};
+
+struct Diagnosis {
+  std::vector<LayerStats> layers;
+  double loss = std::numeric_limits<double>::quiet_NaN();  // NaN without targets
+  double log_q_slope = std::numeric_limits<double>::quiet_NaN();
+  double log_grad_z_slope = std::numeric_limits<double>::quiet_NaN();
+  std::string verdict, reason;
+};
+
+inline const std::vector<std::string>& verdict_names() {
+  static const std::vector<std::string> v = {"healthy", "vanishing", "exploding", "saturated",
+                                             "dead", "symmetric", "nonfinite"};
+  return v;
+}
+
+namespace diag_detail {
+
+// Mean |cos| between distinct rows among the first 64 (1 when every row is zero).
+template <class M>
+double row_similarity(const M& W) {
+  const index_t n = std::min<index_t>(W.rows(), 64), d = W.cols();
+  std::vector<double> norms(n);
+  bool all_zero = true;
+  for (index_t i = 0; i < n; ++i) {
+    double s = 0;
+    for (index_t j = 0; j < d; ++j) s += double(W(i, j)) * double(W(i, j));
+    norms[i] = std::sqrt(s);
+    all_zero = all_zero && s == 0;
+  }
+  if (all_zero) return 1.0;
+  if (n < 2) return 0.0;
+  double total = 0;
+  for (index_t a = 0; a < n; ++a)
+    for (index_t b = a + 1; b < n; ++b) {
+      if (norms[a] == 0 || norms[b] == 0) continue;
+      double dot = 0;
+      for (index_t j = 0; j < d; ++j) dot += double(W(a, j)) * double(W(b, j));
+      total += std::fabs(dot) / (norms[a] * norms[b]);
+    }
+  return total / (double(n) * double(n - 1) / 2);
+}
+
+inline double log_slope(const std::vector<double>& v) {
+  std::vector<double> x, y;
+  for (std::size_t i = 0; i < v.size(); ++i)
+    if (std::isfinite(v[i]) && v[i] > 0) {
+      x.push_back(double(i));
+      y.push_back(std::log(v[i]));
+    }
+  if (x.size() < 2) return std::numeric_limits<double>::quiet_NaN();
+  double mx = 0, my = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) mx += x[i], my += y[i];
+  mx /= double(x.size());
+  my /= double(y.size());
+  double sxy = 0, sxx = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) sxy += (x[i] - mx) * (y[i] - my), sxx += (x[i] - mx) * (x[i] - mx);
+  return sxy / sxx;
+}
+
+template <class M>
+double frob(const M& m) {
+  double s = 0;
+  for (index_t i = 0; i < m.size(); ++i) s += double(m.data()[i]) * double(m.data()[i]);
+  return std::sqrt(s);
+}
+
+}  // namespace diag_detail
+
+inline void judge(Diagnosis& d, const std::vector<Activation>& acts) {
+  using std::isfinite;
+  const auto& L = d.layers;
+  const std::size_t H = L.size() - 1;  // hidden layers
+  bool finite = true;
+  for (std::size_t l = 0; l < L.size(); ++l) {
+    const auto& s = L[l];
+    for (double v : {s.z_mean, s.z_std, s.q, s.a_mean, s.a_std, s.grad_z_norm, s.grad_w_norm, s.grad_b_norm})
+      finite = finite && isfinite(v);
+    if (l < H) finite = finite && isfinite(s.grad_a_norm);
+  }
+  auto set = [&](const char* v, std::string r) { d.verdict = v; d.reason = std::move(r); };
+  if (!finite) return set("nonfinite", "Some activations or gradients are NaN or infinite.");
+  for (std::size_t l = 1; l < H; ++l)
+    if (L[l].w_row_similarity > 0.999)
+      return set("symmetric", detail::cat("The rows of W_", l + 1, " are alike: its hidden units compute the same function and receive the same gradient."));
+  const double a_ratio = H >= 1 ? (L[0].a_std > 0 ? L[H - 1].a_std / L[0].a_std : 0.0) : 1.0;
+  const double g_out = L.back().grad_z_norm, g_in = L.front().grad_z_norm;
+  const double g_ratio = g_out > 0 ? g_in / g_out : 0.0;
+  if (a_ratio > 1e3) return set("exploding", detail::cat("The activation std grows ", a_ratio, "x from the first to the last hidden layer."));
+  if (g_ratio > 1e3) return set("exploding", detail::cat("||dL/dZ|| grows ", g_ratio, "x from the output back to the first layer."));
+  if (a_ratio < 1e-3) return set("vanishing", detail::cat("The activation std shrinks to ", a_ratio, "x from the first to the last hidden layer."));
+  if (g_ratio < 1e-3) return set("vanishing", detail::cat("||dL/dZ|| shrinks to ", g_ratio, "x from the output back to the first layer."));
+  for (std::size_t l = 0; l < H; ++l) {
+    if (L[l].dead_frac > 0.5)
+      return set("dead", detail::cat(int(100 * L[l].dead_frac), "% of layer ", l + 1, "'s units are zero for every input."));
+    if (L[l].saturated_frac > 0.5)
+      return set("saturated", detail::cat(int(100 * L[l].saturated_frac), "% of layer ", l + 1, "'s activations saturate (", acts[l].name(), ")."));
+  }
+  set("healthy", "Activations and gradients keep their scale across the depth.");
+}
+
+// One forward and backward pass and its statistics. With targets (y.dense or y.labels set) the
+// backward pass starts from the loss; without, from a standard-normal upstream gradient dZ_L
+// drawn from gen.
+template <class T>
+Diagnosis diagnose(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& y, Generator& gen) {
+  Params<T> grads(net.sizes());
+  Diagnosis d;
+  const bool has_y = y.dense || y.labels;
+  const int L = net.num_layers();
+  const index_t N = X.rows(), K = net.sizes().back();
+  if (has_y) {
+    d.loss = net.loss_and_grad(X, y, grads);
+  } else {
+    net.forward(X);
+    auto& ws = net.workspace();
+    normal_fill(ws.dZ[L - 1].data(), static_cast<std::size_t>(N * K), 0.0, 1.0, gen);
+    net.backward_from_dz(X, grads);
+  }
+  auto& ws = net.workspace();
+  d.layers.resize(L);
+  parallel_tasks(L, [&](index_t l) {
+    LayerStats& s = d.layers[l];
+    const bool hidden = l < L - 1;
+    const index_t D = net.sizes()[l + 1], n = N * D;
+    const T* Z = ws.Z[l].data();
+    const T* A = hidden ? ws.A[l].data() : Z;
+    double sz = 0, szz = 0, sa = 0, saa = 0;
+    for (index_t i = 0; i < n; ++i) {
+      sz += Z[i], szz += double(Z[i]) * Z[i], sa += A[i], saa += double(A[i]) * A[i];
+    }
+    s.z_mean = sz / double(n);
+    s.q = szz / double(n);
+    s.z_std = std::sqrt(std::max(0.0, s.q - s.z_mean * s.z_mean));
+    s.a_mean = sa / double(n);
+    s.a_std = std::sqrt(std::max(0.0, saa / double(n) - s.a_mean * s.a_mean));
+    if (!std::isfinite(szz)) s.z_std = s.q = szz;
+    if (!std::isfinite(saa)) s.a_std = saa;
+    if (hidden) {
+      const Activation& act = net.activations()[l];
+      if (act.kind == Act::relu) {
+        index_t dead = 0;
+        for (index_t j = 0; j < D; ++j) {
+          bool all_zero = true;
+          for (index_t r = 0; r < N && all_zero; ++r) all_zero = A[r * D + j] == T(0);
+          dead += all_zero;
+        }
+        s.dead_frac = double(dead) / double(D);
+      } else if (act.kind == Act::tanh || act.kind == Act::sigmoid) {
+        index_t sat = 0;
+        for (index_t i = 0; i < n; ++i)
+          sat += act.kind == Act::tanh ? std::fabs(A[i]) > T(0.99) : (A[i] < T(0.01) || A[i] > T(0.99));
+        s.saturated_frac = double(sat) / double(n);
+      }
+      s.grad_a_norm = diag_detail::frob(ws.dA[l].topRows(N));
+    }
+    s.grad_z_norm = diag_detail::frob(ws.dZ[l].topRows(N));
+    s.grad_w_norm = diag_detail::frob(grads.W(l));
+    s.grad_b_norm = diag_detail::frob(grads.b(l));
+    s.w_norm = diag_detail::frob(net.params().W(l));
+    s.grad_w_ratio = s.w_norm > 0 ? s.grad_w_norm / s.w_norm : std::numeric_limits<double>::infinity();
+    s.w_row_similarity = diag_detail::row_similarity(net.params().W(l));
+    s.grad_w_row_similarity = diag_detail::row_similarity(grads.W(l));
+  });
+  std::vector<double> q, g;
+  for (int l = 0; l < std::max(L - 1, 1); ++l) q.push_back(d.layers[l].q);
+  for (int l = L - 1; l >= 0; --l) g.push_back(d.layers[l].grad_z_norm);
+  d.log_q_slope = diag_detail::log_slope(q);
+  d.log_grad_z_slope = diag_detail::log_slope(g);
+  if (has_y && !std::isfinite(d.loss)) {
+    d.verdict = "nonfinite";
+    d.reason = "The loss is NaN or infinite.";
+    return d;
+  }
+  judge(d, net.activations());
+  return d;
+}
+
+}  // namespace fastinit

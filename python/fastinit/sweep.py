@@ -1,0 +1,258 @@
+"""``fastinit.sweep``: the cross product of init x activation x depth x width x seed, run in C++
+on the thread pool (or spread over any ``concurrent.futures.Executor``), as a ``Results`` table.
+
+Every configuration gets its own generator, spawned in configuration order from
+``Generator(seed)``: a result depends only on its configuration, never on the thread count, the
+order of execution or the executor (a Dask client's executor gives the local run's numbers).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ._loader import core as _core
+
+SCHEMES: tuple[str, ...] = tuple(_core.scheme_names())
+DEFAULT_INITS = ("zeros", "normal", "xavier_normal", "kaiming_normal", "orthogonal", "lsuv")
+DEFAULT_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
+
+_SUMMARY_KEYS = ("verdict", "reason", "loss", "log_q_slope", "log_grad_z_slope")
+
+
+def _as_list(x: Any) -> list[Any]:
+    if isinstance(x, (str, bytes)) or not isinstance(x, Iterable):
+        return [x]
+    return list(x)
+
+
+@dataclass
+class Results:
+    """One row per configuration (``records``), one per configuration and layer (``layers``)."""
+
+    records: list[dict[str, Any]]
+    layers: list[dict[str, Any]]
+    train_loss: list[np.ndarray] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def to_pandas(self) -> Any:
+        """The per-configuration table (needs pandas)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.records)
+
+    def layers_frame(self) -> Any:
+        """The per-layer table, keyed by ``config`` (the row of ``records``) and ``layer``."""
+        import pandas as pd
+
+        return pd.DataFrame(self.layers)
+
+    def to_csv(self, path: str | os.PathLike[str]) -> Path:
+        """Write the per-configuration table to ``path`` and the per-layer one beside it
+        (``<stem>_layers.csv``); returns ``path``."""
+        import csv
+
+        path = Path(path)
+        for rows, target in ((self.records, path),
+                             (self.layers, path.with_name(path.stem + "_layers.csv"))):
+            with open(target, "w", newline="") as f:
+                if rows:
+                    w = csv.DictWriter(f, fieldnames=list(rows[0]))
+                    w.writeheader()
+                    w.writerows(rows)
+        return path
+
+    def to_json(self, path: str | os.PathLike[str]) -> Path:
+        path = Path(path)
+        data = {"records": self.records, "layers": self.layers,
+                "train_loss": [t.tolist() for t in self.train_loss]}
+        path.write_text(json.dumps(data, default=float))
+        return path
+
+    def verdicts(self) -> dict[tuple[Any, ...], str]:
+        """The most common verdict of each (init, activation, depth, width) over its seeds."""
+        groups: dict[tuple[Any, ...], list[str]] = {}
+        for r in self.records:
+            groups.setdefault((r["init"], r["activation"], r["depth"], r["width"]), []).append(r["verdict"])
+        return {k: max(set(v), key=v.count) for k, v in groups.items()}
+
+    def plot(self, path: str | os.PathLike[str], depth: int | None = None) -> Path:
+        """The classic figure: per-layer activation std and ||dL/dZ|| across depth, one line
+        per scheme (median over seeds), one column per activation. Needs matplotlib."""
+        from .report import plot_depth_profiles
+
+        return plot_depth_profiles(self, Path(path), depth=depth)
+
+
+def _configs(init: Sequence[str], activation: Sequence[str], depth: Sequence[int],
+             width: Sequence[int], seeds: int, sigma_w: Sequence[float] | None,
+             sigma_b: Sequence[float] | None, common: dict[str, Any]) -> list[dict[str, Any]]:
+    inits = list(init)
+    grid: list[tuple[float, float]] = [(1.0, 0.0)]
+    if sigma_w is not None or sigma_b is not None:
+        grid = list(itertools.product(_as_list(sigma_w if sigma_w is not None else [1.0]),
+                                      _as_list(sigma_b if sigma_b is not None else [0.0])))
+        if "sigma" not in inits:
+            inits.append("sigma")
+    for name in inits:
+        if name not in SCHEMES:
+            raise ValueError(f"unknown init scheme {name!r}; valid: {', '.join(SCHEMES)}")
+    valid_acts = _core.activation_names()
+    for a in activation:
+        if a not in valid_acts:
+            raise ValueError(f"unknown activation {a!r}; valid: {', '.join(valid_acts)}")
+    out = []
+    for name, act, d, w in itertools.product(inits, activation, depth, width):
+        for sw, sb in grid if name == "sigma" else [(float("nan"), float("nan"))]:
+            for s in range(seeds):
+                c = {"init": name, "activation": act, "depth": int(d), "width": int(w),
+                     "seed_index": s, **common}
+                if name == "sigma":
+                    c["sigma_w"], c["sigma_b"] = float(sw), float(sb)
+                out.append(c)
+    return out
+
+
+_CORE_KEYS = ("init", "activation", "depth", "width", "classes", "batch", "steps", "optimizer",
+              "lr", "momentum", "clip_mode", "clip", "sigma_w", "sigma_b", "param")
+
+
+def _run_chunk(configs: list[dict[str, Any]], states: list[tuple[int, int, int, int]],
+               dtype: str) -> list[dict[str, Any]]:
+    """Run configurations with generators rebuilt from their states (picklable: executors)."""
+    from ._loader import core, rebuild_generator
+
+    gens = [rebuild_generator(*s) for s in states]
+    core_cfgs = [{k: v for k, v in c.items() if k in _CORE_KEYS} for c in configs]
+    return list(core.run_experiments(core_cfgs, gens, np.dtype(dtype)))
+
+
+def _progress_bar(total: int, progress: bool | None) -> Any:
+    if progress is False or (progress is None and not sys.stderr.isatty()):
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=total, desc="fastinit sweep", unit="cfg")
+
+
+def sweep(
+    init: Sequence[str] | str = DEFAULT_INITS,
+    activation: Sequence[str] | str = DEFAULT_ACTIVATIONS,
+    depth: Sequence[int] | int = (10, 50),
+    width: Sequence[int] | int = (256,),
+    seeds: int = 5,
+    steps: int = 0,
+    threads: int | None = None,
+    executor: Executor | None = None,
+    *,
+    batch: int = 128,
+    classes: int = 10,
+    sigma_w: Sequence[float] | float | None = None,
+    sigma_b: Sequence[float] | float | None = None,
+    normal_std: float = 1.0,
+    optimizer: str = "sgd",
+    lr: float = 0.01,
+    momentum: float = 0.0,
+    clip_norm: float | None = None,
+    clip_value: float | None = None,
+    dtype: npt.DTypeLike = np.float32,
+    seed: int = 0,
+    progress: bool | None = None,
+    chunk_size: int | None = None,
+) -> Results:
+    """Diagnose (and optionally train for ``steps`` full-batch steps) every configuration.
+
+    Each configuration: a ``[width] * (depth + 1) + [classes]`` network with one hidden
+    activation and a softmax output, Gaussian inputs (batch, width) and random labels. Schemes
+    are those of ``fastinit.sweep.SCHEMES``; ``sigma_w`` / ``sigma_b`` grids add the ``sigma``
+    scheme (weights N(0, sigma_w^2 / fan_in), biases N(0, sigma_b^2)). ``threads`` sets the
+    thread count for this call; ``executor`` spreads chunks of configurations over any
+    ``concurrent.futures.Executor`` (processes, a Dask client's executor) with identical results.
+    """
+    if seeds < 1:
+        raise ValueError(f"seeds must be >= 1, got {seeds}")
+    if clip_norm is not None and clip_value is not None:
+        raise ValueError("give clip_norm or clip_value, not both")
+    clip_mode, clip = ("norm", clip_norm) if clip_norm is not None else (
+        ("value", clip_value) if clip_value is not None else ("none", 0.0))
+    dt = np.dtype(dtype)
+    if dt not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise TypeError(f"dtype must be float32 or float64, got {dt}")
+    common = {"batch": int(batch), "classes": int(classes), "steps": int(steps),
+              "optimizer": optimizer, "lr": float(lr), "momentum": float(momentum),
+              "clip_mode": clip_mode, "clip": float(clip), "param": float(normal_std)}
+    configs = _configs(_as_list(init), _as_list(activation), _as_list(depth), _as_list(width),
+                       int(seeds), None if sigma_w is None else _as_list(sigma_w),
+                       None if sigma_b is None else _as_list(sigma_b), common)
+    root = _core.Generator(seed)
+    kids = root.spawn(len(configs))
+    states = [(g.seed, g.stream, g.offset, g.spawned) for g in kids]
+    n = len(configs)
+    size = chunk_size or max(1, min(64, n // 16 or 1))
+    chunks = [(configs[i:i + size], states[i:i + size]) for i in range(0, n, size)]
+    bar = _progress_bar(n, progress)
+    results: list[dict[str, Any]] = []
+    old_threads = _core.get_num_threads()
+    try:
+        if threads is not None:
+            _core.set_num_threads(int(threads))
+        if executor is None:
+            for cfgs, sts in chunks:
+                results.extend(_run_chunk(cfgs, sts, dt.name))
+                if bar is not None:
+                    bar.update(len(cfgs))
+        else:
+            futures = [executor.submit(_run_chunk, cfgs, sts, dt.name) for cfgs, sts in chunks]
+            for fut, (cfgs, _) in zip(futures, chunks):
+                results.extend(fut.result())
+                if bar is not None:
+                    bar.update(len(cfgs))
+    finally:
+        if threads is not None:
+            _core.set_num_threads(old_threads)
+        if bar is not None:
+            bar.close()
+    return _collect(configs, results)
+
+
+def _collect(configs: list[dict[str, Any]], results: list[dict[str, Any]]) -> Results:
+    records, layers, losses = [], [], []
+    for i, (c, r) in enumerate(zip(configs, results)):
+        ls = r["layers"]
+        hidden = ls[:-1] or ls
+        tl = np.asarray(r["train_loss"], dtype=np.float64)
+        rec = {"config": i, **{k: c.get(k) for k in ("init", "activation", "depth", "width",
+                                                        "seed_index", "sigma_w", "sigma_b",
+                                                        "steps")}}
+        rec.update({k: r[k] for k in _SUMMARY_KEYS})
+        rec.update({
+            "a_std_first": hidden[0]["a_std"], "a_std_last": hidden[-1]["a_std"],
+            "grad_z_first": ls[0]["grad_z_norm"], "grad_z_last": ls[-1]["grad_z_norm"],
+            "grad_w_first": ls[0]["grad_w_norm"], "grad_w_last": ls[-1]["grad_w_norm"],
+            "final_loss": float(tl[-1]) if tl.size else float("nan"),
+            "train_nonfinite": bool(r["train_nonfinite"]),
+        })
+        records.append(rec)
+        for row in ls:
+            layers.append({"config": i, "init": c["init"], "activation": c["activation"],
+                           "depth": c["depth"], "width": c["width"],
+                           "seed_index": c["seed_index"], **row})
+        losses.append(tl)
+    return Results(records, layers, losses)
+
+
+__all__ = ["DEFAULT_ACTIVATIONS", "DEFAULT_INITS", "SCHEMES", "Results", "sweep"]
