@@ -607,7 +607,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sizes: Sequence[int]
     orthogonal_sizes: Sequence[int]
     if args.quick:
-        budget = Budget(min_time=0.02, min_reps=2, max_reps=200)
+        budget = Budget(min_time=0.01, min_reps=2, max_reps=50)
         sizes = args.sizes or QUICK_SIZES
         orthogonal_sizes = QUICK_ORTHOGONAL_SIZES
         bandwidth_size = 25 * 10**6  # 100 MB: past the last-level cache, quick to allocate

@@ -46,32 +46,38 @@ zero_ = _core.zero_
 
 def glorot_uniform_(tensor: Array, **kw: Any) -> Array:
     """Keras GlorotUniform: variance scaling (1, fan_avg, uniform)."""
-    return variance_scaling_(tensor, 1.0, "fan_avg", "uniform", **kw)
+    out: Array = variance_scaling_(tensor, 1.0, "fan_avg", "uniform", **kw)
+    return out
 
 
 def glorot_normal_(tensor: Array, **kw: Any) -> Array:
     """Keras GlorotNormal: variance scaling (1, fan_avg, truncated_normal)."""
-    return variance_scaling_(tensor, 1.0, "fan_avg", "truncated_normal", **kw)
+    out: Array = variance_scaling_(tensor, 1.0, "fan_avg", "truncated_normal", **kw)
+    return out
 
 
 def he_uniform_(tensor: Array, **kw: Any) -> Array:
     """Keras HeUniform: variance scaling (2, fan_in, uniform)."""
-    return variance_scaling_(tensor, 2.0, "fan_in", "uniform", **kw)
+    out: Array = variance_scaling_(tensor, 2.0, "fan_in", "uniform", **kw)
+    return out
 
 
 def he_normal_(tensor: Array, **kw: Any) -> Array:
     """Keras HeNormal: variance scaling (2, fan_in, truncated_normal)."""
-    return variance_scaling_(tensor, 2.0, "fan_in", "truncated_normal", **kw)
+    out: Array = variance_scaling_(tensor, 2.0, "fan_in", "truncated_normal", **kw)
+    return out
 
 
 def lecun_uniform_(tensor: Array, **kw: Any) -> Array:
     """Keras LecunUniform: variance scaling (1, fan_in, uniform)."""
-    return variance_scaling_(tensor, 1.0, "fan_in", "uniform", **kw)
+    out: Array = variance_scaling_(tensor, 1.0, "fan_in", "uniform", **kw)
+    return out
 
 
 def lecun_normal_(tensor: Array, **kw: Any) -> Array:
     """Keras LecunNormal: variance scaling (1, fan_in, truncated_normal)."""
-    return variance_scaling_(tensor, 1.0, "fan_in", "truncated_normal", **kw)
+    out: Array = variance_scaling_(tensor, 1.0, "fan_in", "truncated_normal", **kw)
+    return out
 
 
 _INPLACE: dict[str, Callable[..., Array]] = {
@@ -143,7 +149,7 @@ def available() -> list[str]:
     return sorted(_INPLACE)
 
 
-from .lsuv import lsuv_  # noqa: E402  (needs the names above)
+from .lsuv import lsuv_ as lsuv_  # noqa: E402  (needs the names above)
 
 
 def get(name: str) -> Callable[..., Array]:
