@@ -2,25 +2,21 @@
 
 1. ``add_subdirectory`` of the checkout (fastinit behaves as a guest: no tests, no install);
 2. ``find_package(fastinit CONFIG REQUIRED)`` after ``cmake --install``;
-3. ``find_package`` against a wheel installed in a fresh environment, located by
-   ``python -m fastinit --cmakedir``, by ``fastinit_ROOT``, and by scikit-build-core through the
-   ``cmake.root`` entry point (a scikit-build-core project that needs no flags).
+3. ``find_package`` against the installed Python package, located by ``python -m fastinit
+   --cmakedir``, by ``fastinit_ROOT``, and by scikit-build-core through the ``cmake.root`` entry
+   point (a scikit-build-core project that needs no flags). Which package: see ``pyenv``.
 
 Every consumer prints values computed through the C++ API (tests/consumers/bitcheck.hpp); they
 must equal, bit for bit, the same computations through the Python API (bitcheck.py): the random
 fills against any compiled module, the QR / GEMM results against the portable one. The C++
 example (cpp/examples) is built and run too.
-
-The wheel is built once per session, with ``--no-build-isolation`` (the build requirements of the
-running interpreter), in the build folder ``build/test-wheel`` (override: ``FASTINIT_TEST_WHEEL_BUILD_DIR``):
-the first run compiles both extension modules (minutes on two cores), later runs only relink
-what changed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -76,13 +72,13 @@ ENV.pop("FASTINIT_SIMD", None)
 
 
 def _run(cmd: Sequence[str | Path], **kw: Any) -> str:
-    """Run a command; on failure, fail the test with its output. Returns stdout + stderr."""
-    cmd = [str(c) for c in cmd]
-    p = subprocess.run(cmd, capture_output=True, text=True, env=kw.pop("env", ENV), **kw)
-    out = p.stdout + p.stderr
+    """Run a command; on failure, fail the test with its output. Returns its stdout."""
+    args = [str(c) for c in cmd]
+    p = subprocess.run(args, capture_output=True, text=True, env=kw.pop("env", ENV), **kw)
     if p.returncode != 0:
-        pytest.fail(f"command failed ({p.returncode}): {' '.join(cmd)}\n{out[-6000:]}")
-    return out
+        out = (p.stdout + p.stderr)[-6000:]
+        pytest.fail(f"command failed ({p.returncode}): {' '.join(args)}\n{out}")
+    return str(p.stdout)
 
 
 def _configure(src: Path, build: Path, *defines: str) -> str:
@@ -100,35 +96,40 @@ def _found_fastinit_dir(configure_output: str) -> Path:
 
 
 # ------------------------------------------------------------------ bit-for-bit comparisons
-def _python_records(python: str | Path, portable: bool) -> dict[str, Any]:
+def _python_records(python: str | Path, portable: bool) -> tuple[str, dict[str, Any]]:
+    """(SIMD level of the module that computed them, records) from bitcheck.py."""
     env = dict(ENV)
     if portable:
         env["FASTINIT_SIMD"] = "portable"
-    return bitcheck.parse(_run([python, CONSUMERS / "bitcheck.py"], env=env))
+    out = _run([python, CONSUMERS / "bitcheck.py"], env=env)
+    level = out.split("\n", 1)[0].split()[2]  # "# simd_level <level> <path>"
+    records: dict[str, Any] = bitcheck.parse(out)
+    return level, records
 
 
 class Reference:
-    """The bit-check records of one Python environment: its default module and the portable one."""
+    """The bit-check records of one Python environment, by the SIMD level of its modules."""
 
     def __init__(self, python: str | Path) -> None:
-        self.default = _python_records(python, portable=False)
-        self.portable = _python_records(python, portable=True)
-        self.default_is_portable = all(
-            r.hash == self.portable[n].hash for n, r in self.default.items())
+        self.by_simd = dict(_python_records(python, portable) for portable in (True, False))
 
-    def check(self, cpp_text: str) -> None:
+    def check(self, cpp_text: str, simd: str = "portable") -> None:
+        """Compare a consumer's records; ``simd``: what the consumer was compiled for.
+
+        Every record equals, bit for bit, that of the Python module of the same SIMD level; the
+        random fills equal those of every module; results through Eigen's QR / GEMM are only
+        close to those of another SIMD level (its FMA kernels round differently).
+        """
         cpp = bitcheck.parse(cpp_text)
-        assert cpp.keys() == self.portable.keys()
-        for name, c in cpp.items():
-            # The portable module runs the same code paths as a consumer built without -march.
-            _assert_same_bits(name, c, self.portable[name], "the portable Python module")
-            d = self.default[name]
-            if c.kind == "fill" or self.default_is_portable:
-                _assert_same_bits(name, c, d, "the default Python module")
-            else:
-                # Eigen's AVX2/FMA kernels round differently: close, not identical.
-                rtol, atol = (1e-4, 1e-6) if name.endswith("_f32") else (1e-9, 1e-12)
-                np.testing.assert_allclose(c.values, d.values, rtol=rtol, atol=atol, err_msg=name)
+        for level, ref in self.by_simd.items():
+            assert cpp.keys() == ref.keys()
+            for name, c in cpp.items():
+                if level == simd or c.kind == "fill":
+                    _assert_same_bits(name, c, ref[name], f"the {level} Python module")
+                else:
+                    rtol, atol = (1e-4, 1e-6) if name.endswith("_f32") else (1e-9, 1e-12)
+                    np.testing.assert_allclose(c.values, ref[name].values, rtol=rtol, atol=atol,
+                                               err_msg=f"{name} against the {level} module")
 
 
 def _assert_same_bits(name: str, c: Any, p: Any, what: str) -> None:
@@ -141,10 +142,20 @@ def _assert_same_bits(name: str, c: Any, p: Any, what: str) -> None:
     pytest.fail(f"{name}: C++ and {what} differ ({c.count} vs {p.count} values); {where}")
 
 
+_references: dict[str, Reference] = {}
+
+
+def _reference_of(python: str | Path) -> Reference:
+    """The (cached) bit-check records of the fastinit that ``python`` imports."""
+    if str(python) not in _references:
+        _references[str(python)] = Reference(python)
+    return _references[str(python)]
+
+
 @pytest.fixture(scope="module")
 def reference() -> Reference:
     """Records of the running interpreter's fastinit."""
-    return Reference(sys.executable)
+    return _reference_of(sys.executable)
 
 
 # --------------------------------------------------------------- 1. add_subdirectory
@@ -165,7 +176,7 @@ def test_add_subdirectory(tmp_path: Path, reference: Reference) -> None:
 # ------------------------------------------------------------ 2. cmake --install + find_package
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """fastinit configured as the top-level project (examples on, unit tests off), built, installed."""
+    """fastinit as the top-level project (examples on, unit tests off): built and installed."""
     build = tmp_path_factory.mktemp("top-level")
     prefix = tmp_path_factory.mktemp("prefix")
     _configure(ROOT, build, "-DCMAKE_BUILD_TYPE=Release", "-DFASTINIT_TESTS=OFF",
@@ -212,23 +223,25 @@ def test_install_tree(installed: tuple[Path, Path]) -> None:
 
 def test_find_package_after_install(installed: tuple[Path, Path], tmp_path: Path,
                                     reference: Reference) -> None:
+    """Built -O3 -march=x86-64-v3 where the CPU runs it: the same bits as the AVX2 module."""
     _, prefix = installed
     build = tmp_path / "build"
+    v3 = "x86-64-v3" in reference.by_simd and os.name != "nt"
     out = _configure(CONSUMERS / "find-package", build, "-DCMAKE_BUILD_TYPE=Release",
-                     f"-DCMAKE_PREFIX_PATH={prefix}")
+                     f"-DCMAKE_PREFIX_PATH={prefix}",
+                     *(["-DCMAKE_CXX_FLAGS=-march=x86-64-v3"] if v3 else []))
     assert _found_fastinit_dir(out) == (prefix / "share" / "cmake" / "fastinit").resolve()
     _build(build)
-    reference.check(_run([build / "consumer"]))
+    reference.check(_run([build / "consumer"]), simd="x86-64-v3" if v3 else "portable")
 
 
-def test_example_builds_against_install(installed: tuple[Path, Path], tmp_path: Path) -> None:
-    """cpp/examples is also a standalone project that finds an installed fastinit."""
+def test_examples_configure_against_install(installed: tuple[Path, Path], tmp_path: Path) -> None:
+    """cpp/examples is also a standalone project that finds an installed fastinit (configure
+    only: test_example_runs compiled the same source)."""
     _, prefix = installed
     build = tmp_path / "build"
-    _configure(ROOT / "cpp" / "examples", build, "-DCMAKE_BUILD_TYPE=Release",
-               f"-DCMAKE_PREFIX_PATH={prefix}")
-    _build(build)
-    assert "training accuracy" in _run([build / "deep_mlp", "1"])
+    _configure(ROOT / "cpp" / "examples", build, f"-DCMAKE_PREFIX_PATH={prefix}")
+    assert "deep_mlp" in (build / "build.ninja" if GENERATOR else build / "Makefile").read_text()
 
 
 def test_missing_eigen_is_explained(installed: tuple[Path, Path], tmp_path: Path) -> None:
@@ -243,14 +256,59 @@ def test_missing_eigen_is_explained(installed: tuple[Path, Path], tmp_path: Path
     assert "fastinit needs Eigen 3.4" in out and "fastinit[cpp]" in out, out
 
 
-# ------------------------------------------------------------ 3. the wheel, in a fresh environment
-def _wheel_build_dir() -> Path:
-    return Path(os.environ.get("FASTINIT_TEST_WHEEL_BUILD_DIR", ROOT / "build" / "test-wheel"))
+def test_presets() -> None:
+    """CMakePresets.json parses (CMake >= 3.21) and offers release, debug and sanitize."""
+    version = re.search(r"(\d+)\.(\d+)", _run([CMAKE, "--version"]))
+    assert version
+    if (int(version[1]), int(version[2])) < (3, 21):
+        pytest.skip("presets need CMake >= 3.21")
+    out = _run([CMAKE, "--list-presets=all"], cwd=ROOT)
+    for kind in ("configure", "build", "test"):
+        section = out.split(f"Available {kind} presets:")[1].split("Available")[0]
+        assert re.findall(r'"(\w+)"', section) == ["release", "debug", "sanitize"], out
+
+
+# ----------------------------------------------------- 3. the installed Python package (the wheel)
+class PythonEnv:
+    """A Python environment with fastinit installed, whose CMake package the consumers use."""
+
+    def __init__(self, python: str | Path, wheel: Path | None = None) -> None:
+        self.python = Path(python)
+        self.wheel = wheel
+        self.cmakedir = Path(_run([python, "-m", "fastinit", "--cmakedir"]).strip())
+        self.package = self.cmakedir.parents[2]  # <site-packages>/fastinit
+
+    @property
+    def reference(self) -> Reference:
+        """Bit-check records of this environment's Python modules."""
+        return _reference_of(self.python)
+
+
+def _venv_with_wheel(root: Path, wheel: Path) -> PythonEnv:
+    """A fresh virtual environment with the wheel installed.
+
+    Not ``--system-site-packages``: that would also run the running interpreter's ``.pth`` files,
+    and the import hook of an editable fastinit would shadow the wheel. The running interpreter's
+    site-packages are listed in a plain ``.pth`` line instead (their own ``.pth`` files are not
+    run): numpy, pip, scikit-build-core and cmeel-eigen come from there, fastinit from the wheel.
+    """
+    venv.EnvBuilder(with_pip=False).create(root)
+    python = root / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    site = Path(_run([python, "-c",
+                      "import sysconfig; print(sysconfig.get_path('purelib'))"]).strip())
+    base = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
+    (site / "_fastinit_test_base.pth").write_text("\n".join(sorted(base)) + "\n")
+    # --force-reinstall: pip sees the running interpreter's fastinit (same version) through the
+    # .pth line; it installs into the venv and leaves that one alone.
+    _run([python, "-m", "pip", "install", "--force-reinstall", "--no-deps", "--no-index", wheel])
+    env = PythonEnv(python, wheel)
+    assert env.package == site / "fastinit", env.package
+    return env
 
 
 @contextlib.contextmanager
 def _locked(path: Path) -> Iterator[None]:
-    """An exclusive lock on a build folder (two test sessions never share one at a time)."""
+    """An exclusive lock on a build folder (two test sessions never use one at the same time)."""
     path.mkdir(parents=True, exist_ok=True)
     with open(path / ".lock", "w") as f:
         try:
@@ -265,111 +323,96 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-class WheelEnv:
-    """A fresh virtual environment with the wheel installed.
-
-    Not ``--system-site-packages``: that would also run the running interpreter's ``.pth`` files,
-    and the import hook of an editable fastinit install would shadow the wheel. The base
-    site-packages are listed in a plain ``.pth`` line instead (their own ``.pth`` files are not run):
-    numpy, scikit-build-core, pip and cmeel-eigen come from there, fastinit from the wheel.
-    """
-
-    def __init__(self, root: Path, wheel: Path) -> None:
-        self.wheel = wheel
-        venv.EnvBuilder(with_pip=False).create(root)
-        bindir = "Scripts" if os.name == "nt" else "bin"
-        self.python = root / bindir / ("python.exe" if os.name == "nt" else "python")
-        self.site = Path(_run([self.python, "-c",
-                               "import sysconfig; print(sysconfig.get_path('purelib'))"]).strip())
-        base = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
-        (self.site / "_fastinit_test_base.pth").write_text("\n".join(sorted(base)) + "\n")
-        # --force-reinstall: pip sees the running interpreter's fastinit (same version) through
-        # the .pth line; it installs into the venv and leaves that one alone.
-        _run([self.python, "-m", "pip", "install", "--force-reinstall", "--no-deps", "--no-index",
-              wheel])
-        self.package = self.site / "fastinit"
-        self._reference: Reference | None = None
-
-    @property
-    def reference(self) -> Reference:
-        """Bit-check records of the wheel's Python modules."""
-        if self._reference is None:
-            self._reference = Reference(self.python)
-        return self._reference
-
-
 @pytest.fixture(scope="session")
-def wheel_env(tmp_path_factory: pytest.TempPathFactory) -> WheelEnv:
-    dist = tmp_path_factory.mktemp("dist")
-    build_dir = _wheel_build_dir()
-    with _locked(build_dir):
-        _run([sys.executable, "-m", "pip", "wheel", ROOT, "--no-build-isolation", "--no-deps",
-              "--no-index", "-w", dist, f"-Cbuild-dir={build_dir / '{wheel_tag}'}"])
-    (wheel,) = dist.glob("fastinit-*.whl")
-    return WheelEnv(tmp_path_factory.mktemp("venv"), wheel)
+def pyenv(tmp_path_factory: pytest.TempPathFactory) -> PythonEnv:
+    """The fastinit package under test, chosen by FASTINIT_TEST_WHEEL:
+
+    * unset: the running interpreter's fastinit. After ``pip install ".[test]"`` (README, .ci/run)
+      that is the wheel built from this checkout; an editable install carries the same CMake
+      package and headers in site-packages (reinstall it after changing them, as after any C++
+      change).
+    * a path to a ``.whl``: that wheel, installed in a fresh virtual environment.
+    * ``build``: a wheel built now from this checkout (``pip wheel . --no-build-isolation``, in
+      ``build/test-wheel``: both extension modules, 4-5 minutes on two cores the first time),
+      installed in a fresh virtual environment.
+    """
+    choice = os.environ.get("FASTINIT_TEST_WHEEL", "")
+    if not choice:
+        return PythonEnv(sys.executable)
+    if choice == "build":
+        dist = tmp_path_factory.mktemp("dist")
+        build_dir = ROOT / "build" / "test-wheel"
+        with _locked(build_dir):
+            _run([sys.executable, "-m", "pip", "wheel", ROOT, "--no-build-isolation", "--no-deps",
+                  "--no-index", "-w", dist, f"-Cbuild-dir={build_dir / '{wheel_tag}'}"])
+        (wheel,) = dist.glob("fastinit-*.whl")
+    else:
+        wheel = Path(choice).resolve()
+        assert wheel.is_file(), f"FASTINIT_TEST_WHEEL={choice}: no such wheel"
+    return _venv_with_wheel(tmp_path_factory.mktemp("venv"), wheel)
 
 
-def test_wheel_contents(wheel_env: WheelEnv) -> None:
-    with zipfile.ZipFile(wheel_env.wheel) as z:
-        names = set(z.namelist())
-        (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
-        eps = z.read(entry_points).decode()
-        (metadata,) = [n for n in names if n.endswith(".dist-info/METADATA")]
-        meta = z.read(metadata).decode()
-        targets = z.read("fastinit/share/cmake/fastinit/fastinitTargets.cmake").decode()
-    for h in (ROOT / "cpp" / "include" / "fastinit").glob("*.hpp"):
-        assert f"fastinit/include/fastinit/{h.name}" in names
+def test_package_contents(pyenv: PythonEnv) -> None:
+    """Headers and CMake package where the locators say; the metadata scikit-build-core reads."""
+    py = pyenv.python
+    api = _run([py, "-c",
+                "import fastinit as f; print(f.get_cmake_dir()); print(f.get_include())"])
+    include = pyenv.package / "include"
+    assert [Path(p) for p in api.split()] == [pyenv.cmakedir, include]
+    assert str(include) in _run([py, "-m", "fastinit", "--includes"])
+    assert ({p.name for p in (include / "fastinit").glob("*.hpp")}
+            == {p.name for p in (ROOT / "cpp" / "include" / "fastinit").glob("*.hpp")})
     for f in ("fastinitConfig", "fastinitConfigVersion", "fastinitTargets", "fastinitFindEigen"):
-        assert f"fastinit/share/cmake/fastinit/{f}.cmake" in names
-    # What scikit-build-core reads: fastinit_ROOT = the folder of the `fastinit` package.
-    assert re.search(r"^\[cmake\.root\]\s*\nfastinit = fastinit\s*$", eps, re.M), eps
-    assert re.search(r"^Provides-Extra: cpp$", meta, re.M), meta
-    assert re.search(r"^Requires-Dist: cmeel-eigen.*extra == .cpp.", meta, re.M), meta
-    # The headers are in <site-packages>/fastinit/include (the Config file is 4 folders below
-    # <site-packages>, so _IMPORT_PREFIX is site-packages itself).
+        assert (pyenv.cmakedir / f"{f}.cmake").is_file(), f
+    # The Config file is 4 folders below site-packages, so _IMPORT_PREFIX is site-packages.
+    targets = (pyenv.cmakedir / "fastinitTargets.cmake").read_text()
     assert 'INTERFACE_INCLUDE_DIRECTORIES "${_IMPORT_PREFIX}/fastinit/include"' in targets
+    # What scikit-build-core reads: fastinit_ROOT = the folder of the `fastinit` package.
+    meta = json.loads(_run([py, "-c", (
+        "import json, importlib.metadata as m; d = m.distribution('fastinit'); "
+        "print(json.dumps({'eps': [[e.group, e.name, e.value] for e in d.entry_points], "
+        "'requires': d.requires, 'extras': d.metadata.get_all('Provides-Extra')}))")]))
+    assert ["cmake.root", "fastinit", "fastinit"] in meta["eps"]
+    assert "cpp" in meta["extras"]
+    assert any(r.startswith("cmeel-eigen") and "extra == \"cpp\"" in r for r in meta["requires"])
+    if pyenv.wheel is not None:
+        with zipfile.ZipFile(pyenv.wheel) as z:
+            names = set(z.namelist())
+        assert "fastinit/share/cmake/fastinit/fastinitConfig.cmake" in names
+        assert "fastinit/include/fastinit/init.hpp" in names
 
 
-def test_wheel_locators(wheel_env: WheelEnv) -> None:
-    py = wheel_env.python
-    cmakedir = Path(_run([py, "-m", "fastinit", "--cmakedir"]).strip())
-    assert cmakedir == wheel_env.package / "share" / "cmake" / "fastinit"
-    assert (cmakedir / "fastinitConfig.cmake").is_file()
-    api = _run([py, "-c", "import fastinit as f; print(f.get_cmake_dir()); print(f.get_include())"])
-    assert api.split() == [str(cmakedir), str(wheel_env.package / "include")]
-    includes = _run([py, "-m", "fastinit", "--includes"])
-    assert str(wheel_env.package / "include") in includes
-
-
-def test_find_package_against_wheel(wheel_env: WheelEnv, tmp_path: Path) -> None:
-    py = wheel_env.python
-    cmakedir = Path(_run([py, "-m", "fastinit", "--cmakedir"]).strip())
-    # fastinit_ROOT = the package folder (what the cmake.root entry point gives) finds it too.
+def test_find_package_from_python_package(pyenv: PythonEnv, tmp_path: Path) -> None:
+    py = pyenv.python
+    # fastinit_ROOT = the package folder (what the cmake.root entry point sets) finds it.
     out = _configure(CONSUMERS / "find-package", tmp_path / "by-root",
-                     f"-Dfastinit_ROOT={wheel_env.package}", f"-DPython_EXECUTABLE={py}")
-    assert _found_fastinit_dir(out) == cmakedir.resolve()
+                     f"-Dfastinit_ROOT={pyenv.package}", f"-DPython_EXECUTABLE={py}")
+    assert _found_fastinit_dir(out) == pyenv.cmakedir.resolve()
+    # fastinit_DIR=$(python -m fastinit --cmakedir); the Python on PATH need not be this one.
+    # No build type (-O0): the same bits as the optimized Python modules.
     build = tmp_path / "build"
-    out = _configure(CONSUMERS / "find-package", build, "-DCMAKE_BUILD_TYPE=Release",
-                     f"-Dfastinit_DIR={cmakedir}", f"-DPython_EXECUTABLE={py}")
-    assert _found_fastinit_dir(out) == cmakedir.resolve()
+    out = _configure(CONSUMERS / "find-package", build, f"-Dfastinit_DIR={pyenv.cmakedir}")
+    assert _found_fastinit_dir(out) == pyenv.cmakedir.resolve()
     _build(build)
-    wheel_env.reference.check(_run([build / "consumer"]))
+    pyenv.reference.check(_run([build / "consumer"]))
 
 
-def test_scikit_build_consumer(wheel_env: WheelEnv, tmp_path: Path) -> None:
+def test_scikit_build_consumer(pyenv: PythonEnv, tmp_path: Path) -> None:
     """A scikit-build-core project with fastinit in its build requirements, built with no flags.
 
     ``search.site-packages=false`` turns off scikit-build-core's other way of finding packages
     (site-packages on CMAKE_PREFIX_PATH), so the cmake.root entry point alone must find fastinit.
     """
-    py = wheel_env.python
-    dist = tmp_path / "dist"
+    py = pyenv.python
+    dist, target = tmp_path / "dist", tmp_path / "site"
     _run([py, "-m", "pip", "wheel", CONSUMERS / "scikit-build", "--no-build-isolation", "--no-deps",
           "--no-index", "-w", dist, f"-Cbuild-dir={tmp_path / 'build'}",
           "-Csearch.site-packages=false"])
     (wheel,) = dist.glob("fastinit_consumer-*.whl")
-    _run([py, "-m", "pip", "install", "--no-deps", "--no-index", wheel])
-    found = _run([py, "-c", "import fastinit_consumer as c; print(c.fastinit_dir())"]).strip()
-    assert Path(found).resolve() == (wheel_env.package / "share" / "cmake" / "fastinit").resolve()
-    records = _run([py, "-c", "import fastinit_consumer as c, sys; sys.stdout.write(c.records())"])
-    wheel_env.reference.check(records)
+    _run([py, "-m", "pip", "install", "--no-deps", "--no-index", "--target", target, wheel])
+    env = {**ENV, "PYTHONPATH": str(target)}
+    found = _run([py, "-c", "import fastinit_consumer as c; print(c.fastinit_dir())"], env=env)
+    assert Path(found.strip()).resolve() == pyenv.cmakedir.resolve()
+    records = _run([py, "-c", "import fastinit_consumer as c, sys; sys.stdout.write(c.records())"],
+                   env=env)
+    pyenv.reference.check(records)

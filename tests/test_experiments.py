@@ -194,3 +194,12 @@ def test_results_export(tmp_path, reference_sweep: fi.Results) -> None:  # type:
     assert len(pd.read_csv(tmp_path / "r_layers.csv")) == len(reference_sweep.layers)
     data = json.loads(reference_sweep.to_json(tmp_path / "r.json").read_text())
     assert len(data["records"]) == len(reference_sweep)
+
+
+def test_critical_scheme_uses_the_theory() -> None:
+    r = fi.sweep(init=["critical"], activation=["tanh", "relu"], depth=[5], width=[32], seeds=1,
+                 batch=16, critical_sigma_b=0.05, progress=False)
+    sw = {rec["activation"]: rec["sigma_w"] for rec in r.records}
+    assert sw["relu"] == pytest.approx(2 ** 0.5, rel=1e-9)
+    assert sw["tanh"] == pytest.approx(fi.theory.critical_sigma_w("tanh", sigma_b=0.05), rel=1e-12)
+    assert all(rec["init"] == "critical" and rec["sigma_b"] == 0.05 for rec in r.records)

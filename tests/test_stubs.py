@@ -51,7 +51,10 @@ def test_public_names_match(modname: str) -> None:
 
 
 def _compiled_params(fn: object) -> list[str]:
-    doc = (getattr(fn, "__doc__", None) or "").splitlines()[0]
+    lines = (getattr(fn, "__doc__", None) or "").splitlines()
+    doc = lines[0]
+    if doc.endswith("(*args, **kwargs)"):  # overloaded (float32 / float64): the first overload
+        doc = next(line.split(". ", 1)[1] for line in lines if line.startswith("1. "))
     m = re.match(r"\w+\((.*)\) ->", doc)
     assert m, f"no signature line in {doc!r}"
     params = []

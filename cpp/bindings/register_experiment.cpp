@@ -97,6 +97,7 @@ void bind_typed(py::module_& m) {
         Diagnosis d;
         {
           py::gil_scoped_release nogil;
+          std::lock_guard<std::mutex> lk(net.mutex());
           d = diagnose(net, Xm, t, *g);
         }
         return diagnosis_dict(d);
@@ -109,6 +110,7 @@ void bind_typed(py::module_& m) {
         std::vector<LsuvLayer> r;
         {
           py::gil_scoped_release nogil;
+          std::lock_guard<std::mutex> lk(net.mutex());
           r = lsuv_(net, Xm, *g, tol, max_iter, orthogonal_init);
         }
         return lsuv_list(r);
@@ -154,7 +156,8 @@ void register_experiment(py::module_& m) {
   bind_typed<double>(m);
   m.def("scheme_names", [] { return scheme_names(); }, "Initialization schemes an experiment accepts.");
   m.def("verdict_names", [] { return verdict_names(); }, "The verdicts diagnose can give.");
-  m.def("run_experiments", [](const py::list& configs, const py::list& generators, const py::handle& dtype) {
+  m.def("run_experiments", [](const py::list& configs, const py::list& generators, const py::handle& dtype,
+                              int threads) {
         if (configs.size() != generators.size()) throw value_error("run_experiments: one generator per configuration");
         std::vector<ExperimentConfig> cs;
         std::vector<Generator> gens;
@@ -162,8 +165,10 @@ void register_experiment(py::module_& m) {
         for (auto g : generators) gens.push_back(*get_generator(g));
         const char code = dtype_code(dtype);
         std::vector<ExperimentResult> rs;
+        if (threads < 0) throw value_error(detail::cat("threads must be >= 1, got ", threads));
         {
           py::gil_scoped_release nogil;
+          ScopedThreadLimit limit(threads);  // this call only; 0: the process-wide setting
           rs = code == 'f' ? run_sweep<float>(cs, gens) : run_sweep<double>(cs, gens);
         }
         py::list out;
@@ -175,8 +180,8 @@ void register_experiment(py::module_& m) {
           out.append(d);
         }
         return out;
-      }, py::arg("configs"), py::arg("generators"), py::arg("dtype"),
-      "Run experiments on the thread pool (experiment i draws from generators[i]).");
+      }, py::arg("configs"), py::arg("generators"), py::arg("dtype"), py::arg("threads") = 0,
+      "Run experiments on the thread pool (experiment i draws from generators[i]); threads > 0 caps this call's threads.");
 }
 
 }  // namespace fastinit::py_glue

@@ -205,6 +205,7 @@ void bind_mlp(py::module_& m, const char* mlp_name, const char* grads_name, cons
         auto P = aligned_alloc_array<T>(static_cast<std::size_t>(Xm.rows() * net.sizes().back()));
         {
           py::gil_scoped_release nogil;
+          std::lock_guard<std::mutex> lk(net.mutex());
           MatrixMap<T> Pm(P.get(), Xm.rows(), net.sizes().back());
           net.predict(Xm, Pm);
         }
@@ -215,6 +216,7 @@ void bind_mlp(py::module_& m, const char* mlp_name, const char* grads_name, cons
         std::vector<py::array> keep;
         auto t = target<T>(y, Xm.rows(), net.sizes().back(), net.output(), keep);
         py::gil_scoped_release nogil;
+        std::lock_guard<std::mutex> lk(net.mutex());
         return net.loss(Xm, t);
       }, py::arg("X"), py::arg("y"))
       .def("loss_and_grad", [](Mlp<T>& net, const py::handle& X, const py::handle& y, Grads<T>& g) {
@@ -223,25 +225,29 @@ void bind_mlp(py::module_& m, const char* mlp_name, const char* grads_name, cons
         auto t = target<T>(y, Xm.rows(), net.sizes().back(), net.output(), keep);
         net.check_grads(g);
         py::gil_scoped_release nogil;
+        std::lock_guard<std::mutex> lk(net.mutex());
         return net.loss_and_grad(Xm, t, g);
       }, py::arg("X"), py::arg("y"), py::arg("grads"))
       .def("cache", [](const Mlp<T>& net, const std::string& kind, int l) {
-        const auto& ws = net.workspace();
         const int L = net.num_layers();
-        if (ws.N == 0) throw value_error("no pass has run yet");
         if (l < 0 || l >= L) throw value_error(detail::cat("layer index ", l, " out of range [0, ", L, ")"));
-        const std::vector<Matrix<T>>* src = nullptr;
-        if (kind == "Z") src = &ws.Z;
-        else if (kind == "A") src = &ws.A;
-        else if (kind == "dZ") src = &ws.dZ;
-        else if (kind == "dA") src = &ws.dA;
-        else detail::unknown_name("cache", kind, {"Z", "A", "dZ", "dA"});
+        if (kind != "Z" && kind != "A" && kind != "dZ" && kind != "dA")
+          detail::unknown_name("cache", kind, {"Z", "A", "dZ", "dA"});
         if ((kind == "dA") && l == L - 1) throw value_error("dA is cached for hidden layers only");
-        const auto& M = (*src)[l];
-        const index_t n = ws.N * M.cols();
-        auto buf = aligned_alloc_array<T>(static_cast<std::size_t>(n));
-        std::copy(M.data(), M.data() + n, buf.get());
-        return adopt(std::move(buf), {ws.N, M.cols()});
+        aligned_ptr<T> buf;
+        index_t rows = 0, cols = 0;
+        {
+          py::gil_scoped_release nogil;  // never wait for the network's lock holding the GIL
+          std::lock_guard<std::mutex> lk(net.mutex());
+          const auto& ws = net.workspace();
+          if (ws.N == 0) throw value_error("no pass has run yet");
+          const auto& M = kind == "Z" ? ws.Z[l] : kind == "A" ? ws.A[l] : kind == "dZ" ? ws.dZ[l] : ws.dA[l];
+          rows = ws.N;
+          cols = M.cols();
+          buf = aligned_alloc_array<T>(static_cast<std::size_t>(rows * cols));
+          std::copy(M.data(), M.data() + rows * cols, buf.get());
+        }
+        return adopt(std::move(buf), {rows, cols});
       }, py::arg("kind"), py::arg("l"), "A copy of a per-layer cache of the last pass (layer l is 0-based).")
       .def("fit", [](Mlp<T>& net, const py::handle& X, const py::handle& y, int epochs, index_t batch_size,
                      bool shuffle, const py::dict& optim, const std::string& clip_mode, double clip,
@@ -278,6 +284,7 @@ void bind_mlp(py::module_& m, const char* mlp_name, const char* grads_name, cons
         History h;
         {
           py::gil_scoped_release nogil;
+          std::lock_guard<std::mutex> lk(net.mutex());
           h = fit(net, Xm, t, cfg, *gen, cb);
         }
         if (cb_error) std::rethrow_exception(cb_error);
@@ -293,6 +300,7 @@ void bind_mlp(py::module_& m, const char* mlp_name, const char* grads_name, cons
       .def("step", [](Optimizer<T>& o, Mlp<T>& net, const Grads<T>& g) {
         net.check_grads(g);
         py::gil_scoped_release nogil;
+        std::lock_guard<std::mutex> lk(net.mutex());
         o.step(net.params().data(), g.data());
       }, py::arg("net"), py::arg("grads"))
       .def_property("lr", [](const Optimizer<T>& o) { return o.config().lr; }, &Optimizer<T>::set_lr)

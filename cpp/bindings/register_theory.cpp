@@ -32,10 +32,10 @@ Activation theory_activation(const std::string& name, const std::optional<py::di
                                       "'; valid: ", detail::join(takes)));
       }
       const py::handle v = kv.second;
-      if (py::isinstance<py::bool_>(v) || !(py::isinstance<py::int_>(v) || py::isinstance<py::float_>(v)))
+      if (py::isinstance<py::bool_>(v) || py::isinstance<py::str>(v) || !PyNumber_Check(v.ptr()))
         throw value_error(detail::cat("activation parameter '", key, "': expected a number, got ",
                                       py::repr(v).cast<std::string>()));
-      const double x = v.cast<double>();
+      const double x = py::float_(py::reinterpret_borrow<py::object>(v)).cast<double>();
       if (key == "negative_slope") a.negative_slope = x;
       else if (key == "alpha") a.alpha = x;
       else if (key == "beta") a.beta = x;

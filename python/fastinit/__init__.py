@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import resources as _resources
 from typing import Any
 
-from . import init, optim
+from . import init, optim, theory
 from ._loader import core as _core
 from .clip import clip_by_norm_, clip_grad_norm_, clip_grad_value_, total_norm
 from .diagnostics import Diagnosis, diagnose
@@ -54,6 +54,7 @@ __all__ = [
     "clip_grad_norm_",
     "clip_grad_value_",
     "optim",
+    "theory",
     "total_norm",
     "Generator",
     "NonFiniteError",

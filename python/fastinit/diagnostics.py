@@ -33,12 +33,22 @@ class Diagnosis:
     log_q_slope: float  #: slope of log q_l over the hidden layers (per layer)
     log_grad_z_slope: float  #: slope of log ||dL/dZ_l|| from the output back to the input
     activations: tuple[str, ...] = ()
+    #: mean-field predictions of the two slopes (NaN when they do not apply: mixed activations,
+    #: zero weights), for weights of the measured sigma_w = sqrt(fan_in * mean(W**2)) and biases
+    #: of sigma_b = sqrt(mean(b**2)) on inputs of mean square mean(X**2)
+    predicted_log_q_slope: float = float("nan")
+    predicted_log_grad_z_slope: float = float("nan")
+    sigma_w: float = float("nan")
+    sigma_b: float = float("nan")
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "layers": self.layers, "verdict": self.verdict, "reason": self.reason,
             "loss": self.loss, "log_q_slope": self.log_q_slope,
             "log_grad_z_slope": self.log_grad_z_slope,
+            "predicted_log_q_slope": self.predicted_log_q_slope,
+            "predicted_log_grad_z_slope": self.predicted_log_grad_z_slope,
+            "sigma_w": self.sigma_w, "sigma_b": self.sigma_b,
         }
 
     def to_pandas(self) -> Any:
@@ -50,7 +60,7 @@ class Diagnosis:
     def explain(self) -> str:
         """One paragraph: the verdict, why, and the measured slopes."""
         first, last = self.layers[0], self.layers[-1]
-        return (
+        text = (
             f"Verdict: {self.verdict}. {self.reason} Over {len(self.layers)} layers the "
             f"pre-activation second moment q changes by a factor of "
             f"{np.exp(self.log_q_slope):.3g} per layer and the back-propagated gradient "
@@ -59,6 +69,13 @@ class Diagnosis:
             f"the activation std goes from {first['a_std']:.3g} to "
             f"{self.layers[max(len(self.layers) - 2, 0)]['a_std']:.3g}."
         )
+        if np.isfinite(self.predicted_log_q_slope):
+            text += (
+                f" Mean-field theory (sigma_w = {self.sigma_w:.3g}, sigma_b = {self.sigma_b:.3g}) "
+                f"predicts factors of {np.exp(self.predicted_log_q_slope):.3g} for q and "
+                f"{np.exp(self.predicted_log_grad_z_slope):.3g} for ||dL/dZ||."
+            )
+        return text
 
     def __repr__(self) -> str:
         return f"Diagnosis(verdict={self.verdict!r}, layers={len(self.layers)})"
@@ -73,8 +90,43 @@ def diagnose(net: MLP, X: np.ndarray, y: np.ndarray | None = None,
     acts = (*net.activations, net.output)
     for row, act in zip(d["layers"], acts):
         row["activation"] = act
-    return Diagnosis(d["layers"], d["verdict"], d["reason"], d["loss"], d["log_q_slope"],
-                     d["log_grad_z_slope"], acts)
+    out = Diagnosis(d["layers"], d["verdict"], d["reason"], d["loss"], d["log_q_slope"],
+                    d["log_grad_z_slope"], acts)
+    _add_predictions(out, net, X)
+    return out
+
+
+def _fit(values: np.ndarray) -> float:
+    ok = np.isfinite(values)
+    if ok.sum() < 2:
+        return float("nan")
+    return float(np.polyfit(np.arange(len(values))[ok], values[ok], 1)[0])
+
+
+def _add_predictions(d: Diagnosis, net: MLP, X: np.ndarray) -> None:
+    """Mean-field predictions of the fitted slopes, fitted the same way as the measurements."""
+    from . import theory
+
+    hidden = net.activations
+    if not hidden or len(set(hidden)) != 1:
+        return
+    with np.errstate(all="ignore"):
+        sw2 = np.mean([w.shape[1] * np.mean(np.square(w, dtype=np.float64)) for w in net.weights])
+        sb2 = np.mean([np.mean(np.square(b, dtype=np.float64)) for b in net.biases])
+        q0 = float(np.mean(np.square(X, dtype=np.float64)))
+    if not (np.isfinite(sw2) and sw2 > 0 and np.isfinite(q0)):
+        return
+    d.sigma_w, d.sigma_b = float(np.sqrt(sw2)), float(np.sqrt(sb2))
+    try:
+        p = theory.predicted_log_slopes(hidden[0], d.sigma_w, d.sigma_b, q0=q0,
+                                        depth=len(hidden))
+    except ValueError:
+        return
+    with np.errstate(all="ignore"):
+        d.predicted_log_q_slope = _fit(np.log(p["q"]))
+        # ||dZ_L|| -> ||dZ_l||: each step back through hidden layer l multiplies by sqrt(chi(q_l))
+        logs = np.concatenate([[0.0], np.cumsum(p["log_grad_slope"][::-1])])
+        d.predicted_log_grad_z_slope = _fit(logs)
 
 
 __all__ = ["VERDICTS", "Diagnosis", "diagnose"]

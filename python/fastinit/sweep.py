@@ -23,7 +23,8 @@ import numpy.typing as npt
 
 from ._loader import core as _core
 
-SCHEMES: tuple[str, ...] = tuple(_core.scheme_names())
+#: ``critical`` is ``sigma`` at the critical sigma_w of the activation for ``critical_sigma_b``
+SCHEMES: tuple[str, ...] = (*_core.scheme_names(), "critical")
 DEFAULT_INITS = ("zeros", "normal", "xavier_normal", "kaiming_normal", "orthogonal", "lsuv")
 DEFAULT_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
 
@@ -82,11 +83,16 @@ class Results:
         return path
 
     def verdicts(self) -> dict[tuple[Any, ...], str]:
-        """The most common verdict of each (init, activation, depth, width) over its seeds."""
+        """The most common verdict of each (init, activation, depth, width, sigma_w, sigma_b)
+        over its seeds; a tie goes to the verdict listed first in ``diagnostics.VERDICTS``."""
+        from .diagnostics import VERDICTS
+
         groups: dict[tuple[Any, ...], list[str]] = {}
         for r in self.records:
-            groups.setdefault((r["init"], r["activation"], r["depth"], r["width"]), []).append(r["verdict"])
-        return {k: max(set(v), key=v.count) for k, v in groups.items()}
+            key = (r["init"], r["activation"], r["depth"], r["width"], r["sigma_w"], r["sigma_b"])
+            groups.setdefault(key, []).append(r["verdict"])
+        return {k: min(set(v), key=lambda x: (-v.count(x), VERDICTS.index(x)))
+                for k, v in groups.items()}
 
     def plot(self, path: str | os.PathLike[str], depth: int | None = None) -> Path:
         """The classic figure: per-layer activation std and ||dL/dZ|| across depth, one line
@@ -98,7 +104,8 @@ class Results:
 
 def _configs(init: Sequence[str], activation: Sequence[str], depth: Sequence[int],
              width: Sequence[int], seeds: int, sigma_w: Sequence[float] | None,
-             sigma_b: Sequence[float] | None, common: dict[str, Any]) -> list[dict[str, Any]]:
+             sigma_b: Sequence[float] | None, common: dict[str, Any],
+             critical_sigma_b: float = 0.05) -> list[dict[str, Any]]:
     inits = list(init)
     grid: list[tuple[float, float]] = [(1.0, 0.0)]
     if sigma_w is not None or sigma_b is not None:
@@ -113,13 +120,24 @@ def _configs(init: Sequence[str], activation: Sequence[str], depth: Sequence[int
     for a in activation:
         if a not in valid_acts:
             raise ValueError(f"unknown activation {a!r}; valid: {', '.join(valid_acts)}")
+    critical: dict[str, float] = {}
+    if "critical" in inits:
+        from . import theory
+
+        critical = {a: theory.critical_sigma_w(a, sigma_b=critical_sigma_b) for a in activation}
     out = []
     for name, act, d, w in itertools.product(inits, activation, depth, width):
-        for sw, sb in grid if name == "sigma" else [(float("nan"), float("nan"))]:
+        if name == "sigma":
+            points = grid
+        elif name == "critical":
+            points = [(critical[act], critical_sigma_b)]
+        else:
+            points = [(float("nan"), float("nan"))]
+        for sw, sb in points:
             for s in range(seeds):
                 c = {"init": name, "activation": act, "depth": int(d), "width": int(w),
                      "seed_index": s, **common}
-                if name == "sigma":
+                if name in ("sigma", "critical"):
                     c["sigma_w"], c["sigma_b"] = float(sw), float(sb)
                 out.append(c)
     return out
@@ -130,13 +148,16 @@ _CORE_KEYS = ("init", "activation", "depth", "width", "classes", "batch", "steps
 
 
 def _run_chunk(configs: list[dict[str, Any]], states: list[tuple[int, int, int, int]],
-               dtype: str) -> list[dict[str, Any]]:
+               dtype: str, threads: int = 0) -> list[dict[str, Any]]:
     """Run configurations with generators rebuilt from their states (picklable: executors)."""
     from ._loader import core, rebuild_generator
 
     gens = [rebuild_generator(*s) for s in states]
     core_cfgs = [{k: v for k, v in c.items() if k in _CORE_KEYS} for c in configs]
-    return list(core.run_experiments(core_cfgs, gens, np.dtype(dtype)))
+    for cc in core_cfgs:
+        if cc["init"] == "critical":
+            cc["init"] = "sigma"
+    return list(core.run_experiments(core_cfgs, gens, np.dtype(dtype), threads))
 
 
 def _progress_bar(total: int, progress: bool | None) -> Any:
@@ -173,14 +194,16 @@ def sweep(
     seed: int = 0,
     progress: bool | None = None,
     chunk_size: int | None = None,
+    critical_sigma_b: float = 0.05,
 ) -> Results:
     """Diagnose (and optionally train for ``steps`` full-batch steps) every configuration.
 
     Each configuration: a ``[width] * (depth + 1) + [classes]`` network with one hidden
     activation and a softmax output, Gaussian inputs (batch, width) and random labels. Schemes
     are those of ``fastinit.sweep.SCHEMES``; ``sigma_w`` / ``sigma_b`` grids add the ``sigma``
-    scheme (weights N(0, sigma_w^2 / fan_in), biases N(0, sigma_b^2)). ``threads`` sets the
-    thread count for this call; ``executor`` spreads chunks of configurations over any
+    scheme (weights N(0, sigma_w^2 / fan_in), biases N(0, sigma_b^2)); ``critical`` is that
+    scheme at each activation's critical sigma_w for ``critical_sigma_b``. ``threads`` caps the
+    threads of this call only (other callers keep the process-wide setting); ``executor`` spreads chunks of configurations over any
     ``concurrent.futures.Executor`` (processes, a Dask client's executor) with identical results.
     """
     if seeds < 1:
@@ -197,7 +220,8 @@ def sweep(
               "clip_mode": clip_mode, "clip": float(clip), "param": float(normal_std)}
     configs = _configs(_as_list(init), _as_list(activation), _as_list(depth), _as_list(width),
                        int(seeds), None if sigma_w is None else _as_list(sigma_w),
-                       None if sigma_b is None else _as_list(sigma_b), common)
+                       None if sigma_b is None else _as_list(sigma_b), common,
+                       float(critical_sigma_b))
     root = _core.Generator(seed)
     kids = root.spawn(len(configs))
     states = [(g.seed, g.stream, g.offset, g.spawned) for g in kids]
@@ -206,24 +230,23 @@ def sweep(
     chunks = [(configs[i:i + size], states[i:i + size]) for i in range(0, n, size)]
     bar = _progress_bar(n, progress)
     results: list[dict[str, Any]] = []
-    old_threads = _core.get_num_threads()
+    if threads is not None and (isinstance(threads, bool) or int(threads) < 1):
+        raise ValueError(f"threads must be >= 1, got {threads!r}")
+    nthreads = 0 if threads is None else int(threads)  # 0: the process-wide setting
     try:
-        if threads is not None:
-            _core.set_num_threads(int(threads))
         if executor is None:
             for cfgs, sts in chunks:
-                results.extend(_run_chunk(cfgs, sts, dt.name))
+                results.extend(_run_chunk(cfgs, sts, dt.name, nthreads))
                 if bar is not None:
                     bar.update(len(cfgs))
         else:
-            futures = [executor.submit(_run_chunk, cfgs, sts, dt.name) for cfgs, sts in chunks]
+            futures = [executor.submit(_run_chunk, cfgs, sts, dt.name, nthreads)
+                       for cfgs, sts in chunks]
             for fut, (cfgs, _) in zip(futures, chunks):
                 results.extend(fut.result())
                 if bar is not None:
                     bar.update(len(cfgs))
     finally:
-        if threads is not None:
-            _core.set_num_threads(old_threads)
         if bar is not None:
             bar.close()
     return _collect(configs, results)

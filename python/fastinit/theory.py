@@ -61,7 +61,7 @@ def q_map_slope(activation: ActivationSpec, q: float, sigma_w: float, **act_para
 
 
 def chi(activation: ActivationSpec, q: float, sigma_w: float, **act_params: float) -> float:
-    """chi(q) = sigma_w**2 E[phi'(sqrt(q) z)**2]: the per-layer factor of the squared gradient norm."""
+    """chi(q) = sigma_w**2 E[phi'(sqrt(q) z)**2]: per-layer factor of the squared gradient norm."""
     name, p = _spec(activation, act_params)
     return float(_core.theory_chi(name, q, sigma_w, p))
 
@@ -129,7 +129,7 @@ def critical_line(activation: ActivationSpec, sigma_b_grid: Sequence[float] | np
 
 def predicted_log_slopes(activation: ActivationSpec, sigma_w: float, sigma_b: float,
                          q0: float = 1.0, depth: int = 10, **act_params: float) -> dict[str, Any]:
-    """Per-layer mean-field predictions to print beside measurements (see :func:`fastinit.diagnose`).
+    """Per-layer mean-field predictions to print beside measurements (:func:`fastinit.diagnose`).
 
     ``q0`` is the mean square of the network's input, so layer 1 has q_1 = sigma_w**2 q0 +
     sigma_b**2 and q_{l+1} = F(q_l). Going backwards, ||dL/dz_l||**2 = chi(q_l) ||dL/dz_{l+1}||**2.

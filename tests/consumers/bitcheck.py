@@ -1,8 +1,9 @@
 """The Python twin of bitcheck.hpp: the same computations through fastinit's Python API.
 
-Run as a script, it prints the records in bitcheck.hpp's format (values as ``float.hex``);
-``parse`` reads either. tests/test_consumers.py runs it with and without ``FASTINIT_SIMD=portable``
-and compares the records, bit for bit, with those of the C++ consumers.
+Run as a script, it prints the records in bitcheck.hpp's format (values as ``float.hex``),
+after a comment line naming the compiled module's SIMD level; ``parse`` reads either.
+tests/test_consumers.py runs it with and without ``FASTINIT_SIMD=portable`` and compares the
+records, bit for bit, with those of the C++ consumers.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ class Record:
 def parse(text: str) -> dict[str, Record]:
     out = {}
     for line in text.splitlines():
-        if not line.strip():
+        if not line.strip() or line.startswith("#"):
             continue
         name, kind, count, h, *values = line.split()
         out[name] = Record(kind, int(count), int(h, 16),
@@ -87,5 +88,5 @@ def parse(text: str) -> dict[str, Record]:
 if __name__ == "__main__":
     import fastinit
 
+    sys.stdout.write(f"# simd_level {fastinit.build_info()['simd_level']} {fastinit.__file__}\n")
     sys.stdout.write(format_records(arrays()))
-    sys.stderr.write(f"fastinit {fastinit.__file__} {fastinit.build_info()['module']}\n")

@@ -76,6 +76,23 @@ static void test_thread_independence() {
   fi::set_num_threads(2);
 }
 
+// The seeded examples printed in the headers (random.hpp, init.hpp).
+static void test_header_examples() {
+  fastinit::Generator g(42);
+  float w[4];
+  fastinit::normal_fill(w, 4, 0.0, 1.0, g);
+  CHECK(g.offset() == 1);
+  CHECK(w[0] == -0.97018981f && w[1] == 0.19401890f && w[2] == -1.23562086f && w[3] == 1.92392683f);
+  fastinit::Generator g0(0);
+  fastinit::Matrix<float> W(256, 784);
+  fastinit::init::kaiming_normal_(W, g0);
+  CHECK(W(0, 0) == 0.050060011f && W(0, 1) == -0.046702512f && W(0, 2) == -0.031193964f);
+  // Vectors, e.g. a bias of a network, take the plain fills too.
+  fastinit::Params<double> P({3, 4});
+  fastinit::init::normal_(P.b(0), g0, 0.0, 0.1);
+  CHECK(P.b(0).norm() > 0);
+}
+
 static void test_generator() {
   fi::Generator g(1);
   std::vector<float> a(10), b(10);
@@ -194,6 +211,7 @@ static void test_fit_learns() {
 
 int main() {
   test_philox_known_answers();
+  test_header_examples();
   test_generator();
   test_thread_independence();
   test_trunc_normal_bounds();

@@ -37,7 +37,13 @@ double tensor_norm(const T* g, std::size_t n, double p) {
   }
   double s = 0;
   if (p == 2.0) {
-    for (std::size_t i = 0; i < n; ++i) s += double(g[i]) * double(g[i]);
+    // Eight running sums in a fixed order: vectorizes, and gives the same bits at any SIMD width.
+    double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+      for (int k = 0; k < 8; ++k) acc[k] += double(g[i + k]) * double(g[i + k]);
+    for (; i < n; ++i) s += double(g[i]) * double(g[i]);
+    for (int k = 0; k < 8; ++k) s += acc[k];
     return std::sqrt(s);
   }
   if (p == 1.0) {
@@ -74,12 +80,22 @@ void scale_tensors(const TensorList<T>& ts, T c) {
   }
 }
 
+// The same, with the total norm already known (fit computes it once per step).
+template <class T>
+double clip_grad_norm_given_total_(const TensorList<T>& ts, double max_norm, double norm_type,
+                                   bool error_if_nonfinite, double total);
+
 template <class T>
 double clip_grad_norm_(const TensorList<T>& ts, double max_norm, double norm_type = 2.0,
                        bool error_if_nonfinite = false) {
   if (std::isnan(max_norm) || max_norm < 0)
     throw value_error(detail::cat("max_norm must be >= 0, got ", max_norm));
-  const double total = total_norm(ts, norm_type);
+  return clip_grad_norm_given_total_(ts, max_norm, norm_type, error_if_nonfinite, total_norm(ts, norm_type));
+}
+
+template <class T>
+double clip_grad_norm_given_total_(const TensorList<T>& ts, double max_norm, double norm_type,
+                                   bool error_if_nonfinite, double total) {
   if (!std::isfinite(total) && error_if_nonfinite)
     throw nonfinite_error(detail::cat(
         "The total norm of order ", norm_type, " for gradients is non-finite, so it cannot be "

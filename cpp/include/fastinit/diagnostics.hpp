@@ -8,6 +8,7 @@
 // fraction of dead units (ReLU: zero for the whole batch) and of saturated activations
 // (|tanh| > 0.99, sigmoid outside [0.01, 0.99]); ||dZ_l||, ||dA_l||, ||dW_l||, ||db_l||,
 // ||dW_l|| / ||W_l||; the mean |cosine| between rows of W_l and of dW_l (1: the units are copies).
+// For the output layer the "activation" statistics are those of the logits Z_L.
 // Slopes: least-squares slope of log q_l over the hidden layers, and of log ||dZ_l|| from the
 // output back to the input (negative: the gradient shrinks on its way down).
 //

@@ -74,6 +74,7 @@ History fit(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& y, cons
   std::iota(perm.begin(), perm.end(), index_t{0});
   std::vector<std::uint64_t> words(N > 1 ? static_cast<std::size_t>(N - 1) : 0);
   auto tensors = grads.tensors();
+  std::vector<double> norms(tensors.size());
 
   History h;
   h.num_layers = L;
@@ -100,10 +101,15 @@ History fit(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& y, cons
       }
       Target<T> yb{y.dense ? Yb.data() : nullptr, y.labels ? lb.data() : nullptr};
       const double loss = net.loss_and_grad(Xb.topRows(nb), yb, grads);
-      const double gnorm = total_norm(tensors, 2.0);
+      // One pass over the gradients gives the per-tensor norms, the history's global norm and,
+      // for L2 clipping, the total to clip by.
+      parallel_tasks(static_cast<index_t>(tensors.size()), [&](index_t i) {
+        norms[i] = tensor_norm(tensors[i].first, tensors[i].second, 2.0);
+      });
+      const double gnorm = tensor_norm(norms.data(), norms.size(), 2.0);
       h.step_loss.push_back(loss);
       h.step_grad_norm.push_back(gnorm);
-      for (int l = 0; l < L; ++l) ep_norms[l] += tensor_norm(grads.W(l).data(), static_cast<std::size_t>(grads.W(l).size()), 2.0);
+      for (int l = 0; l < L; ++l) ep_norms[l] += norms[2 * l];
       ep_loss += loss;
       ++ep_steps;
       ++step;
@@ -111,7 +117,8 @@ History fit(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& y, cons
         h.nonfinite = true;
         break;
       }
-      if (cfg.clip_mode == "norm") clip_grad_norm_(tensors, cfg.clip, cfg.norm_type);
+      if (cfg.clip_mode == "norm" && cfg.norm_type == 2.0) clip_grad_norm_given_total_(tensors, cfg.clip, 2.0, false, gnorm);
+      else if (cfg.clip_mode == "norm") clip_grad_norm_(tensors, cfg.clip, cfg.norm_type);
       else if (cfg.clip_mode == "value") clip_grad_value_(tensors, cfg.clip);
       else if (cfg.clip_mode == "per_tensor") clip_by_norm_(tensors, cfg.clip);
       opt.step(net.params().data(), grads.data());

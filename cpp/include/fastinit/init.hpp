@@ -9,10 +9,11 @@
 // al. 2014); the Keras / JAX names keep variance scaling as Keras defines it (Klambauer et al.
 // 2017 for lecun_*); zero_ is ZerO (Zhao et al. 2022), deterministic.
 //
-// Example (checked by tests/cpp/test_init.cpp):
+// Example (checked by tests/cpp/test_core.cpp, the same from Python):
 //   fastinit::Generator g(0);
 //   fastinit::Matrix<float> W(256, 784);
 //   fastinit::init::kaiming_normal_(W, g);   // std = sqrt(2 / 784)
+//   // W(0, 0..2) = {0.050060011f, -0.046702512f, -0.031193964f}
 #pragma once
 
 #include <Eigen/QR>
@@ -52,27 +53,29 @@ TensorView<T> as_view(TensorView<T> v) {
   return v;
 }
 template <class Derived>
-auto as_view(Eigen::PlainObjectBase<Derived>& m) {
+auto view_of_dense(Derived& m) {
   using T = typename Derived::Scalar;
-  static_assert(Derived::IsRowMajor || Derived::ColsAtCompileTime == 1,
-                "fastinit initializers take row-major matrices (PyTorch's (out, in) layout)");
-  return TensorView<T>{m.data(), {static_cast<std::int64_t>(m.rows()), static_cast<std::int64_t>(m.cols())}};
+  if constexpr (Derived::ColsAtCompileTime == 1) {  // a vector: 1-D
+    if (m.innerStride() != 1) throw shape_error("fastinit init: the vector must be contiguous");
+    return TensorView<T>{m.data(), {static_cast<std::int64_t>(m.rows())}};
+  } else {
+    static_assert(Derived::IsRowMajor, "fastinit initializers take row-major matrices (PyTorch's (out, in) layout)");
+    if (m.outerStride() != m.cols() && m.rows() > 1)
+      throw shape_error("fastinit init: the matrix must be contiguous (outer stride == cols)");
+    return TensorView<T>{m.data(), {static_cast<std::int64_t>(m.rows()), static_cast<std::int64_t>(m.cols())}};
+  }
+}
+template <class Derived>
+auto as_view(Eigen::PlainObjectBase<Derived>& m) {
+  return view_of_dense(m);
 }
 template <class Derived, int Options, class Stride>
 auto as_view(Eigen::Map<Derived, Options, Stride>& m) {
-  using T = typename Derived::Scalar;
-  static_assert(Derived::IsRowMajor, "fastinit initializers take row-major matrices");
-  if (m.outerStride() != m.cols() && m.rows() > 1)
-    throw shape_error("fastinit init: the matrix must be contiguous (outer stride == cols)");
-  return TensorView<T>{m.data(), {static_cast<std::int64_t>(m.rows()), static_cast<std::int64_t>(m.cols())}};
+  return view_of_dense(m);
 }
 template <class Derived, int Options, class Stride>
 auto as_view(Eigen::Ref<Derived, Options, Stride>& m) {
-  using T = typename Derived::Scalar;
-  static_assert(Derived::IsRowMajor, "fastinit initializers take row-major matrices");
-  if (m.outerStride() != m.cols() && m.rows() > 1)
-    throw shape_error("fastinit init: the matrix must be contiguous (outer stride == cols)");
-  return TensorView<T>{m.data(), {static_cast<std::int64_t>(m.rows()), static_cast<std::int64_t>(m.cols())}};
+  return view_of_dense(m);
 }
 
 namespace init {

@@ -19,6 +19,7 @@
 #include <Eigen/Core>
 #include <cmath>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "activation.hpp"
@@ -164,6 +165,9 @@ class Mlp {
   const Params<T>& params() const { return params_; }
   Workspace<T>& workspace() { return ws_; }
   const Workspace<T>& workspace() const { return ws_; }
+  // A network's passes share its workspace: callers on several threads take this lock around a
+  // pass (the Python bindings do, after releasing the GIL).
+  std::mutex& mutex() const { return mu_; }
 
   // Forward pass over X (N, D_0) through layers [0, upto) (default: all); leaves Z_l, A_l in
   // the workspace (for the last layer A holds nothing until loss() writes P into it).
@@ -294,6 +298,7 @@ class Mlp {
   std::vector<Activation> hidden_;
   Output output_;
   Workspace<T> ws_;
+  mutable std::mutex mu_;
 };
 
 }  // namespace fastinit

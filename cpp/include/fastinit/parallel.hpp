@@ -36,6 +36,12 @@ inline bool& in_parallel_region() {
   return flag;
 }
 
+// A per-calling-thread cap on the threads a parallel region may use (0: no cap).
+inline int& thread_limit() {
+  thread_local int limit = 0;
+  return limit;
+}
+
 class ThreadPool {
  public:
   explicit ThreadPool(int nthreads) : nthreads_(std::max(1, nthreads)) {
@@ -56,12 +62,15 @@ class ThreadPool {
 
   // Runs fn(t) for every t in [0, ntasks) on all threads (the caller included); rethrows the
   // first exception a task threw.
-  void run(index_t ntasks, const std::function<void(index_t)>& fn) {
+  // At most max_threads threads (the caller included) take tasks.
+  void run(index_t ntasks, const std::function<void(index_t)>& fn, int max_threads) {
     {
       std::lock_guard<std::mutex> lk(m_);
       fn_ = &fn;
       ntasks_ = ntasks;
       next_.store(0);
+      joined_.store(1);
+      max_threads_ = std::max(1, max_threads);
       active_ = static_cast<int>(workers_.size());
       error_ = nullptr;
       ++generation_;
@@ -102,7 +111,7 @@ class ThreadPool {
         if (stop_) return;
         seen = generation_;
       }
-      drain();
+      if (joined_.fetch_add(1) < max_threads_) drain();
       std::lock_guard<std::mutex> lk(m_);
       if (--active_ == 0) done_.notify_all();
     }
@@ -115,6 +124,8 @@ class ThreadPool {
   const std::function<void(index_t)>* fn_ = nullptr;
   index_t ntasks_ = 0;
   std::atomic<index_t> next_{0};
+  std::atomic<int> joined_{0};
+  int max_threads_ = 1;
   int active_ = 0;
   std::uint64_t generation_ = 0;
   bool stop_ = false;
@@ -195,6 +206,11 @@ void parallel_tasks(index_t ntasks, F&& fn) {
     for (index_t t = 0; t < ntasks; ++t) fn(t);
     return;
   }
+  const int limit = detail::thread_limit();
+  if (limit == 1) {
+    for (index_t t = 0; t < ntasks; ++t) fn(t);
+    return;
+  }
   std::unique_lock<std::mutex> busy(s.busy, std::try_to_lock);
   if (!busy.owns_lock()) {  // another thread is using the pool: run here, serially
     for (index_t t = 0; t < ntasks; ++t) fn(t);
@@ -211,15 +227,32 @@ void parallel_tasks(index_t ntasks, F&& fn) {
     return;
   }
   const std::function<void(index_t)> f = [&fn](index_t t) { fn(t); };
-  pool->run(ntasks, f);
+  pool->run(ntasks, f, limit > 0 ? limit : pool->size());
 }
+
+// Caps the threads of the parallel regions that the current thread starts, for a scope
+// (fastinit.sweep(threads=...)): unlike set_num_threads, it does not touch other callers.
+class ScopedThreadLimit {
+ public:
+  explicit ScopedThreadLimit(int n) : saved_(detail::thread_limit()) {
+    if (n < 0) throw value_error(detail::cat("threads must be >= 1, got ", n));
+    detail::thread_limit() = n;
+  }
+  ~ScopedThreadLimit() { detail::thread_limit() = saved_; }
+  ScopedThreadLimit(const ScopedThreadLimit&) = delete;
+  ScopedThreadLimit& operator=(const ScopedThreadLimit&) = delete;
+
+ private:
+  int saved_;
+};
 
 // Runs fn(begin, end) over a split of [0, n) into pieces of at least `grain` items.
 template <class F>
 void parallel_for(index_t n, index_t grain, F&& fn) {
   if (n <= 0) return;
   grain = std::max<index_t>(grain, 1);
-  const index_t nthreads = get_num_threads();
+  const index_t nthreads = detail::thread_limit() > 0 ? std::min(detail::thread_limit(), get_num_threads())
+                                                       : get_num_threads();
   const index_t max_pieces = (n + grain - 1) / grain;
   const index_t pieces = std::min<index_t>(max_pieces, nthreads * 4);
   if (pieces <= 1 || nthreads == 1) {
