@@ -16,9 +16,8 @@ from __future__ import annotations
 import argparse
 import time
 
-import numpy as np
-
 import fastinit as fi
+import numpy as np
 
 INITS = ["xavier_normal", "kaiming_normal", "orthogonal", "normal"]
 ACTS = ["sigmoid", "tanh", "relu", "leaky_relu"]
@@ -39,9 +38,13 @@ def _numpy_act(name: str, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _numpy_init(rng: np.random.Generator, name: str, out: int, inp: int) -> np.ndarray:
     if name == "xavier_normal":
-        return (rng.standard_normal((out, inp), dtype=np.float32) * np.sqrt(2 / (out + inp))).astype(np.float32)
+        return (
+            rng.standard_normal((out, inp), dtype=np.float32) * np.sqrt(2 / (out + inp))
+        ).astype(np.float32)
     if name == "kaiming_normal":
-        return (rng.standard_normal((out, inp), dtype=np.float32) * np.sqrt(2 / inp)).astype(np.float32)
+        return (rng.standard_normal((out, inp), dtype=np.float32) * np.sqrt(2 / inp)).astype(
+            np.float32
+        )
     if name == "orthogonal":
         q, r = np.linalg.qr(rng.standard_normal((max(out, inp), min(out, inp))).astype(np.float32))
         q *= np.sign(np.diag(r))
@@ -110,8 +113,10 @@ def torch_config(torch, init: str, act: str, depth: int, width: int, batch: int,
     loss = nn.functional.cross_entropy(h, y)
     loss.backward()
     with torch.no_grad():
-        stats = [(float(z.mean()), float(z.std()), float((z * z).mean()), float(z.grad.norm()))
-                 for z in zs]
+        stats = [
+            (float(z.mean()), float(z.std()), float((z * z).mean()), float(z.grad.norm()))
+            for z in zs
+        ]
         gw = [float(m.weight.grad.norm()) for m in net if isinstance(m, nn.Linear)]
     return {"stats": stats, "grads": gw}
 
@@ -126,7 +131,9 @@ def timed(fn, reps: int) -> float:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--quick", action="store_true", help="depths 10 only, width 64 (seconds)")
     ap.add_argument("--markdown", action="store_true")
     args = ap.parse_args()
@@ -141,12 +148,25 @@ def main() -> None:
         from threadpoolctl import threadpool_limits
     except ImportError:
         threadpool_limits = None
-    print(f"fastinit {fi.__version__} {fi.build_info()['module']}; {n} configurations "
-          f"(depths {depths}, width {width}, batch {batch})")
+    print(
+        f"fastinit {fi.__version__} {fi.build_info()['module']}; {n} configurations "
+        f"(depths {depths}, width {width}, batch {batch})"
+    )
     rows = []
     for threads in (1, 2):
-        fi_t = timed(lambda: fi.sweep(init=INITS, activation=ACTS, depth=depths, width=[width],
-                                      seeds=1, batch=batch, threads=threads, progress=False), reps)
+        fi_t = timed(
+            lambda threads=threads: fi.sweep(
+                init=INITS,
+                activation=ACTS,
+                depth=depths,
+                width=[width],
+                seeds=1,
+                batch=batch,
+                threads=threads,
+                progress=False,
+            ),
+            reps,
+        )
 
         def run_numpy() -> None:
             for k, (i, a, d) in enumerate(configs):
@@ -175,12 +195,25 @@ def main() -> None:
     else:
         print("  ".join(f"{h:>14}" for h in head))
     for t, f, npy, th in rows:
-        cells = (str(t), f"{f:.1f}", f"{npy:.1f}", f"{th:.1f}" if th == th else "n/a",
-                 f"{f / npy:.2f}x", f"{f / th:.2f}x" if th == th else "n/a")
-        print(("| " + " | ".join(cells) + " |") if args.markdown else "  ".join(f"{c:>14}" for c in cells))
+        cells = (
+            str(t),
+            f"{f:.1f}",
+            f"{npy:.1f}",
+            f"{th:.1f}" if th == th else "n/a",
+            f"{f / npy:.2f}x",
+            f"{f / th:.2f}x" if th == th else "n/a",
+        )
+        print(
+            ("| " + " | ".join(cells) + " |")
+            if args.markdown
+            else "  ".join(f"{c:>14}" for c in cells)
+        )
     for t, f, _, th in rows:
         if th == th:
-            print(f"target (>= 5x PyTorch) at {t} thread(s): {'PASS' if f >= 5 * th else 'MISS'} ({f / th:.2f}x)")
+            print(
+                f"target (>= 5x PyTorch) at {t} thread(s): "
+                f"{'PASS' if f >= 5 * th else 'MISS'} ({f / th:.2f}x)"
+            )
 
 
 if __name__ == "__main__":

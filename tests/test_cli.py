@@ -44,11 +44,18 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 def _run_cli(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     env.pop("MPLBACKEND", None)
-    return subprocess.run([sys.executable, "-W", "error", "-m", "fastinit", *args], cwd=cwd,
-                          env=env, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-W", "error", "-m", "fastinit", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 # ------------------------------------------------------------------ end to end (subprocess)
+
 
 @pytest.fixture(scope="module")
 def quick_report(tmp_path_factory: pytest.TempPathFactory) -> dict:
@@ -58,15 +65,24 @@ def quick_report(tmp_path_factory: pytest.TempPathFactory) -> dict:
     proc = _run_cli("run", "--quick", "--out", str(out), cwd=tmp)
     seconds = time.perf_counter() - t0
     assert proc.returncode == 0, (
-        f"exit {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
+        f"exit {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+    )
     return {"out": out, "stdout": proc.stdout, "stderr": proc.stderr, "seconds": seconds}
 
 
 @pytest.mark.slow
 def test_run_quick_writes_the_report(quick_report: dict) -> None:
     out: Path = quick_report["out"]
-    for name in ("index.html", "results.csv", "results_layers.csv", "results.json",
-                 "training.json", "depth_profiles_d10.png", "histograms.png", "training.png"):
+    for name in (
+        "index.html",
+        "results.csv",
+        "results_layers.csv",
+        "results.json",
+        "training.json",
+        "depth_profiles_d10.png",
+        "histograms.png",
+        "training.png",
+    ):
         assert (out / name).is_file(), f"{name} missing: {sorted(p.name for p in out.iterdir())}"
         assert (out / name).stat().st_size > 0, name
     if HAVE_THEORY:
@@ -110,7 +126,8 @@ def test_run_quick_tables_parse(quick_report: dict) -> None:
     runs = training["runs"]
     inits = ("zeros", "normal", "xavier_normal", "kaiming_normal")
     assert {(r["init"], r["clip_norm"] is None) for r in runs} == {
-        (i, c) for i in inits for c in (True, False)}
+        (i, c) for i in inits for c in (True, False)
+    }
     for r in runs:
         assert len(r["step_loss"]) == len(r["step_grad_norm"]) > 0
         assert 0.0 <= r["test_accuracy"] <= 1.0
@@ -119,8 +136,10 @@ def test_run_quick_tables_parse(quick_report: dict) -> None:
 @pytest.mark.slow
 def test_run_quick_verdicts_are_the_textbook_ones(quick_report: dict) -> None:
     out: Path = quick_report["out"]
-    table = {(v["scheme"], v["activation"], v["depth"]): v["verdict"]
-             for v in json.loads((out / "results.json").read_text())["verdicts"]}
+    table = {
+        (v["scheme"], v["activation"], v["depth"]): v["verdict"]
+        for v in json.loads((out / "results.json").read_text())["verdicts"]
+    }
     for act in ("sigmoid", "tanh", "relu", "leaky_relu"):
         assert table[("zeros", act, 10)] == "symmetric", act
     assert table[("normal", "relu", 10)] in ("exploding", "nonfinite")
@@ -145,8 +164,15 @@ def test_run_quick_verdicts_are_the_textbook_ones(quick_report: dict) -> None:
 
 
 def test_xavier_vanishes_and_he_holds_with_relu_at_depth_50() -> None:
-    r = fi.sweep(init=["xavier_normal", "kaiming_normal"], activation=["relu"], depth=[50],
-                 width=[128], seeds=1, batch=64, progress=False)
+    r = fi.sweep(
+        init=["xavier_normal", "kaiming_normal"],
+        activation=["relu"],
+        depth=[50],
+        width=[128],
+        seeds=1,
+        batch=64,
+        progress=False,
+    )
     v = r.verdicts()
     assert v[("xavier_normal", "relu", 50, 128, None, None)] == "vanishing"
     assert v[("kaiming_normal", "relu", 50, 128, None, None)] == "healthy"
@@ -154,17 +180,65 @@ def test_xavier_vanishes_and_he_holds_with_relu_at_depth_50() -> None:
 
 # -------------------------------------------------------------------------------- help, flags
 
-@pytest.mark.parametrize("command, options", [
-    ([], ["run", "sweep", "diagnose", "theory", "--cmakedir", "--includes", "--version"]),
-    (["run"], ["--out", "--quick", "--no-report", "--no-train", "--depths", "--activations",
-               "--inits", "--width", "--seeds", "--batch", "--epochs", "--threads", "--seed"]),
-    (["sweep"], ["--inits", "--activations", "--depths", "--widths", "--seeds", "--steps",
-                 "--batch", "--sigma-w", "--sigma-b", "--threads", "--csv", "--json", "--plot",
-                 "--clip-norm", "--lr"]),
-    (["diagnose"], ["--sizes", "--activation", "--init", "--output", "--batch", "--labels",
-                    "--seed", "--csv"]),
-    (["theory"], ["--activation", "--sigma-w", "--sigma-b", "--q0", "--depth"]),
-])
+
+@pytest.mark.parametrize(
+    "command, options",
+    [
+        ([], ["run", "sweep", "diagnose", "theory", "--cmakedir", "--includes", "--version"]),
+        (
+            ["run"],
+            [
+                "--out",
+                "--quick",
+                "--no-report",
+                "--no-train",
+                "--depths",
+                "--activations",
+                "--inits",
+                "--width",
+                "--seeds",
+                "--batch",
+                "--epochs",
+                "--threads",
+                "--seed",
+            ],
+        ),
+        (
+            ["sweep"],
+            [
+                "--inits",
+                "--activations",
+                "--depths",
+                "--widths",
+                "--seeds",
+                "--steps",
+                "--batch",
+                "--sigma-w",
+                "--sigma-b",
+                "--threads",
+                "--csv",
+                "--json",
+                "--plot",
+                "--clip-norm",
+                "--lr",
+            ],
+        ),
+        (
+            ["diagnose"],
+            [
+                "--sizes",
+                "--activation",
+                "--init",
+                "--output",
+                "--batch",
+                "--labels",
+                "--seed",
+                "--csv",
+            ],
+        ),
+        (["theory"], ["--activation", "--sigma-w", "--sigma-b", "--q0", "--depth"]),
+    ],
+)
 def test_help(command: list[str], options: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main([*command, "--help"])
@@ -191,11 +265,26 @@ def test_cmakedir_includes_version(capsys: pytest.CaptureFixture[str]) -> None:
 
 # ----------------------------------------------------------------------- commands in-process
 
-def test_default_command_is_run_table_only(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+
+def test_default_command_is_run_table_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
-    assert main(["--quick", "--no-report", "--no-critical", "--activations", "relu",
-                 "--inits", "zeros,kaiming_normal", "--no-progress"]) == 0
+    assert (
+        main(
+            [
+                "--quick",
+                "--no-report",
+                "--no-critical",
+                "--activations",
+                "relu",
+                "--inits",
+                "zeros,kaiming_normal",
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert re.search(r"^zeros\s+relu\s+10\s.*symmetric$", out, re.M), out
     assert re.search(r"^kaiming_normal\s+relu\s+10\s.*healthy$", out, re.M), out
@@ -204,10 +293,30 @@ def test_default_command_is_run_table_only(tmp_path: Path, capsys: pytest.Captur
 
 def test_sweep_csv_json_plot(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     csv_path = tmp_path / "sub" / "r.csv"
-    rc = main(["sweep", "--inits", "zeros,normal,kaiming_normal", "--activations", "relu,tanh",
-               "--depths", "4,8", "--widths", "32", "--seeds", "2", "--batch", "32",
-               "--csv", str(csv_path), "--json", str(tmp_path / "r.json"),
-               "--plot", str(tmp_path / "r.png"), "--no-progress"])
+    rc = main(
+        [
+            "sweep",
+            "--inits",
+            "zeros,normal,kaiming_normal",
+            "--activations",
+            "relu,tanh",
+            "--depths",
+            "4,8",
+            "--widths",
+            "32",
+            "--seeds",
+            "2",
+            "--batch",
+            "32",
+            "--csv",
+            str(csv_path),
+            "--json",
+            str(tmp_path / "r.json"),
+            "--plot",
+            str(tmp_path / "r.png"),
+            "--no-progress",
+        ]
+    )
     assert rc == 0
     out = capsys.readouterr().out
     assert "verdict" in out and "24 configurations" in out
@@ -223,9 +332,28 @@ def test_sweep_csv_json_plot(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 
 def test_sweep_sigma_grid_with_training(capsys: pytest.CaptureFixture[str]) -> None:
-    rc = main(["sweep", "--sigma-w", "0.5,2", "--sigma-b", "0", "--activations", "tanh",
-               "--depths", "20", "--widths", "32", "--seeds", "1", "--steps", "3",
-               "--clip-norm", "1", "--no-progress"])
+    rc = main(
+        [
+            "sweep",
+            "--sigma-w",
+            "0.5,2",
+            "--sigma-b",
+            "0",
+            "--activations",
+            "tanh",
+            "--depths",
+            "20",
+            "--widths",
+            "32",
+            "--seeds",
+            "1",
+            "--steps",
+            "3",
+            "--clip-norm",
+            "1",
+            "--no-progress",
+        ]
+    )
     assert rc == 0
     out = capsys.readouterr().out
     assert re.search(r"^sigma\(w=0\.5,b=0\)\s+tanh\s+20\s.*vanishing", out, re.M), out
@@ -239,9 +367,25 @@ def test_sweep_bad_name_is_a_clean_error(capsys: pytest.CaptureFixture[str]) -> 
 
 
 def test_diagnose(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    rc = main(["diagnose", "--sizes", "64,128,128,128,128,128,128,10", "--activation", "relu",
-               "--init", "normal", "--output", "softmax", "--batch", "64",
-               "--csv", str(tmp_path / "d.csv"), "--json", str(tmp_path / "d.json")])
+    rc = main(
+        [
+            "diagnose",
+            "--sizes",
+            "64,128,128,128,128,128,128,10",
+            "--activation",
+            "relu",
+            "--init",
+            "normal",
+            "--output",
+            "softmax",
+            "--batch",
+            "64",
+            "--csv",
+            str(tmp_path / "d.csv"),
+            "--json",
+            str(tmp_path / "d.json"),
+        ]
+    )
     assert rc == 0
     out = capsys.readouterr().out
     assert "Verdict: exploding" in out or "Verdict: nonfinite" in out, out
@@ -252,16 +396,33 @@ def test_diagnose(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads((tmp_path / "d.json").read_text())["verdict"] in ("exploding", "nonfinite")
 
 
-@pytest.mark.parametrize("init, extra, verdict", [
-    ("kaiming_normal", [], "healthy"),
-    ("zeros", [], "symmetric"),
-    ("lsuv", [], "healthy"),
-    ("sigma", ["--sigma-w", "1.4142135623730951"], "healthy"),
-])
-def test_diagnose_inits(init: str, extra: list[str], verdict: str,
-                        capsys: pytest.CaptureFixture[str]) -> None:
-    rc = main(["diagnose", "--sizes", "64,128,128,128,128,10", "--activation", "relu",
-               "--init", init, "--batch", "128", "--labels", *extra])
+@pytest.mark.parametrize(
+    "init, extra, verdict",
+    [
+        ("kaiming_normal", [], "healthy"),
+        ("zeros", [], "symmetric"),
+        ("lsuv", [], "healthy"),
+        ("sigma", ["--sigma-w", "1.4142135623730951"], "healthy"),
+    ],
+)
+def test_diagnose_inits(
+    init: str, extra: list[str], verdict: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rc = main(
+        [
+            "diagnose",
+            "--sizes",
+            "64,128,128,128,128,10",
+            "--activation",
+            "relu",
+            "--init",
+            init,
+            "--batch",
+            "128",
+            "--labels",
+            *extra,
+        ]
+    )
     assert rc == 0
     assert f"Verdict: {verdict}." in capsys.readouterr().out
 
@@ -276,16 +437,25 @@ def test_theory(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["theory", "--activation", "tanh", "--sigma-w", "1.5", "--sigma-b", "0.05"]) == 0
     row = [ln for ln in capsys.readouterr().out.splitlines() if ln.strip().startswith("1.5 ")]
     assert row and float(row[0].split()[2]) == pytest.approx(
-        fi.theory.chi1("tanh", sigma_w=1.5, sigma_b=0.05), rel=1e-3)
+        fi.theory.chi1("tanh", sigma_w=1.5, sigma_b=0.05), rel=1e-3
+    )
 
 
 # ---------------------------------------------------------------------------- figures, edges
 
+
 def test_plot_depth_profiles_handles_zeros_and_overflow(tmp_path: Path) -> None:
     from fastinit import report
 
-    r = fi.sweep(init=["zeros", "normal", "kaiming_normal"], activation=["relu", "sigmoid"],
-                 depth=[60], width=[64], seeds=2, batch=32, progress=False)
+    r = fi.sweep(
+        init=["zeros", "normal", "kaiming_normal"],
+        activation=["relu", "sigmoid"],
+        depth=[60],
+        width=[64],
+        seeds=2,
+        batch=32,
+        progress=False,
+    )
     prof = report.depth_profiles(r)
     assert not np.isfinite(prof[("relu", "normal")]["a_std"]).all()  # overflows in float32
     assert np.all(prof[("relu", "zeros")]["a_std"] == 0)
@@ -296,8 +466,14 @@ def test_plot_depth_profiles_handles_zeros_and_overflow(tmp_path: Path) -> None:
 def test_plot_histograms_and_training(tmp_path: Path) -> None:
     from fastinit import report
 
-    p = report.plot_histograms(tmp_path / "h.png", inits=("normal", "zeros", "lsuv"),
-                               activations=("tanh", "relu"), depth=40, width=32, batch=64)
+    p = report.plot_histograms(
+        tmp_path / "h.png",
+        inits=("normal", "zeros", "lsuv"),
+        activations=("tanh", "relu"),
+        depth=40,
+        width=32,
+        batch=64,
+    )
     assert p.read_bytes()[:8] == PNG_MAGIC
     training = report.train_digits(("zeros", "normal"), ("relu",), depth=8, width=32, epochs=1)
     assert len(training["runs"]) == 4
@@ -314,51 +490,78 @@ def test_plot_histograms_and_training(tmp_path: Path) -> None:
 def test_plot_phase_diagram(tmp_path: Path) -> None:
     from fastinit import report
 
-    p = report.plot_phase_diagram(["tanh", "relu", "sigmoid"], tmp_path / "ph.png",
-                                  points=(21, 11))
+    p = report.plot_phase_diagram(["tanh", "relu", "sigmoid"], tmp_path / "ph.png", points=(21, 11))
     assert p.read_bytes()[:8] == PNG_MAGIC
 
 
 def test_verdict_table_and_format() -> None:
     from fastinit import report
 
-    r = fi.sweep(init=["zeros", "kaiming_normal"], activation=["relu"], depth=[5], width=[32],
-                 seeds=3, batch=32, progress=False)
+    r = fi.sweep(
+        init=["zeros", "kaiming_normal"],
+        activation=["relu"],
+        depth=[5],
+        width=[32],
+        seeds=3,
+        batch=32,
+        progress=False,
+    )
     rows = report.verdict_table(r)
     assert [(x["scheme"], x["verdict"], x["seeds"]) for x in rows] == [
-        ("zeros", "symmetric", 3), ("kaiming_normal", "healthy", 3)]
+        ("zeros", "symmetric", 3),
+        ("kaiming_normal", "healthy", 3),
+    ]
     text = report.format_verdict_table(rows)
     assert text.isascii() and "symmetric" in text and "healthy" in text
 
 
-def test_report_without_theory_skips_the_phase_diagram(tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_report_without_theory_skips_the_phase_diagram(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from fastinit import report
 
     monkeypatch.setattr(report, "_theory", lambda: None)
     notes: list[str] = []
-    out = report.write_report(tmp_path / "r", quick=True, inits=["zeros", "kaiming_normal"],
-                              activations=["relu"], epochs=1, train_width=16, hist_width=16,
-                              hist_batch=32, hist_activations=("relu",), log=notes.append,
-                              progress=False)
+    out = report.write_report(
+        tmp_path / "r",
+        quick=True,
+        inits=["zeros", "kaiming_normal"],
+        activations=["relu"],
+        epochs=1,
+        train_width=16,
+        hist_width=16,
+        hist_batch=32,
+        hist_activations=("relu",),
+        log=notes.append,
+        progress=False,
+    )
     assert "phase_diagram" not in out["figures"]
     assert not (tmp_path / "r" / "phase_diagram.png").exists()
     assert any("theory" in n and "phase diagram" in n for n in notes), notes
     assert all(r["scheme"] != report.CRITICAL for r in out["verdicts"])
     html = out["index"].read_text(encoding="utf-8")
     assert set(re.findall(r'<img src="([^"]+)"', html)) == {
-        p.name for p in (tmp_path / "r").glob("*.png")}
+        p.name for p in (tmp_path / "r").glob("*.png")
+    }
 
 
-def test_report_without_matplotlib_still_writes_tables(tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_report_without_matplotlib_still_writes_tables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from fastinit import report
 
     monkeypatch.setattr(report, "_have_matplotlib", lambda: False)
     notes: list[str] = []
-    out = report.write_report(tmp_path / "r", quick=True, inits=["zeros", "normal"],
-                              activations=["relu"], epochs=1, train_width=16, log=notes.append,
-                              progress=False)
+    out = report.write_report(
+        tmp_path / "r",
+        quick=True,
+        inits=["zeros", "normal"],
+        activations=["relu"],
+        epochs=1,
+        train_width=16,
+        log=notes.append,
+        progress=False,
+    )
     assert out["figures"] == {} and not list((tmp_path / "r").glob("*.png"))
     assert any("matplotlib" in n for n in notes), notes
     for name in ("results.csv", "results_layers.csv", "results.json", "training.json"):

@@ -26,8 +26,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 import reference as ref  # noqa: E402
 
 DTYPES = [pytest.param(np.float32, id="float32"), pytest.param(np.float64, id="float64")]
-NORM_TYPES = [pytest.param(1.0, id="l1"), pytest.param(2.0, id="l2"), pytest.param(3.0, id="l3"),
-              pytest.param(math.inf, id="linf")]
+NORM_TYPES = [
+    pytest.param(1.0, id="l1"),
+    pytest.param(2.0, id="l2"),
+    pytest.param(3.0, id="l3"),
+    pytest.param(math.inf, id="linf"),
+]
 NONFINITE_NORM_TYPES = [pytest.param(2.0, id="l2"), pytest.param(math.inf, id="linf")]
 
 
@@ -49,8 +53,10 @@ def clip_rtol(dtype) -> float:
 
 def random_grads(dtype, seed=0, scale=1.0):
     rng = np.random.default_rng(seed)
-    return [(scale * rng.standard_normal(shape)).astype(dtype)
-            for shape in [(5, 4), (5,), (3, 5), (3,), (2, 3, 2)]]
+    return [
+        (scale * rng.standard_normal(shape)).astype(dtype)
+        for shape in [(5, 4), (5,), (3, 5), (3,), (2, 3, 2)]
+    ]
 
 
 def torch_clip_grad_norm(grads, max_norm, norm_type=2.0, error_if_nonfinite=False):
@@ -61,8 +67,9 @@ def torch_clip_grad_norm(grads, max_norm, norm_type=2.0, error_if_nonfinite=Fals
         p = torch.nn.Parameter(torch.zeros(g.shape, dtype=torch.from_numpy(g).dtype))
         p.grad = torch.from_numpy(g.copy())
         ps.append(p)
-    total = torch.nn.utils.clip_grad_norm_(ps, max_norm, norm_type,
-                                           error_if_nonfinite=error_if_nonfinite)
+    total = torch.nn.utils.clip_grad_norm_(
+        ps, max_norm, norm_type, error_if_nonfinite=error_if_nonfinite
+    )
     return float(total), [p.grad.numpy() for p in ps]
 
 
@@ -235,8 +242,9 @@ def test_clip_grad_norm_total_above_float32_max():
     total = fi.clip_grad_norm_([g], 1.0)
     assert total == pytest.approx(expected_total, rel=1e-12)  # 6e38, finite
     assert math.isfinite(total)
-    np.testing.assert_allclose(g, expected[0], rtol=1e-5,
-                               err_msg="clipped gradients should have norm max_norm = 1")
+    np.testing.assert_allclose(
+        g, expected[0], rtol=1e-5, err_msg="clipped gradients should have norm max_norm = 1"
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -332,26 +340,35 @@ OPTIMIZERS = [
     pytest.param("SGD", {"lr": 0.1, "momentum": 0.9, "dampening": 0.5}, id="sgd_dampening"),
     pytest.param("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True}, id="sgd_nesterov"),
     pytest.param("SGD", {"lr": 0.1, "weight_decay": 0.1}, id="sgd_weight_decay"),
-    pytest.param("SGD", {"lr": 0.05, "momentum": 0.8, "dampening": 0.1, "weight_decay": 0.01},
-                 id="sgd_momentum_dampening_wd"),
-    pytest.param("SGD", {"lr": 0.05, "momentum": 0.8, "nesterov": True, "weight_decay": 0.05},
-                 id="sgd_nesterov_wd"),
+    pytest.param(
+        "SGD",
+        {"lr": 0.05, "momentum": 0.8, "dampening": 0.1, "weight_decay": 0.01},
+        id="sgd_momentum_dampening_wd",
+    ),
+    pytest.param(
+        "SGD",
+        {"lr": 0.05, "momentum": 0.8, "nesterov": True, "weight_decay": 0.05},
+        id="sgd_nesterov_wd",
+    ),
     pytest.param("Adam", {"lr": 0.01}, id="adam_default"),
     pytest.param("Adam", {"lr": 0.02, "betas": (0.8, 0.99), "eps": 1e-6}, id="adam_betas_eps"),
     pytest.param("Adam", {"lr": 0.01, "weight_decay": 0.1}, id="adam_l2"),
     pytest.param("AdamW", {"lr": 0.01}, id="adamw_default_wd"),
-    pytest.param("AdamW", {"lr": 0.02, "weight_decay": 0.1, "betas": (0.85, 0.995)},
-                 id="adamw_wd0.1"),
+    pytest.param(
+        "AdamW", {"lr": 0.02, "weight_decay": 0.1, "betas": (0.85, 0.995)}, id="adamw_wd0.1"
+    ),
 ]
 STEPS = 6
 
 
 def _problem(dtype=np.float64, seed=0):
-    net = fi.MLP([4, 6, 3], "tanh", "softmax", dtype=dtype, generator=fi.Generator(seed),
-                 bias_init="uniform")
+    net = fi.MLP(
+        [4, 6, 3], "tanh", "softmax", dtype=dtype, generator=fi.Generator(seed), bias_init="uniform"
+    )
     rng = np.random.default_rng(seed)
-    batches = [(rng.standard_normal((8, 4)).astype(dtype), rng.integers(0, 3, 8))
-               for _ in range(STEPS)]
+    batches = [
+        (rng.standard_normal((8, 4)).astype(dtype), rng.integers(0, 3, 8)) for _ in range(STEPS)
+    ]
     return net, batches
 
 

@@ -128,8 +128,13 @@ class Reference:
                     _assert_same_bits(name, c, ref[name], f"the {level} Python module")
                 else:
                     rtol, atol = (1e-4, 1e-6) if name.endswith("_f32") else (1e-9, 1e-12)
-                    np.testing.assert_allclose(c.values, ref[name].values, rtol=rtol, atol=atol,
-                                               err_msg=f"{name} against the {level} module")
+                    np.testing.assert_allclose(
+                        c.values,
+                        ref[name].values,
+                        rtol=rtol,
+                        atol=atol,
+                        err_msg=f"{name} against the {level} module",
+                    )
 
 
 def _assert_same_bits(name: str, c: Any, p: Any, what: str) -> None:
@@ -137,8 +142,12 @@ def _assert_same_bits(name: str, c: Any, p: Any, what: str) -> None:
         return
     n = min(len(c.values), len(p.values))
     diff = np.flatnonzero(c.values[:n] != p.values[:n])
-    where = (f"first difference at [{diff[0]}]: C++ {c.values[diff[0]]!r} vs Python "
-             f"{p.values[diff[0]]!r}" if diff.size else "the shown values agree; later ones differ")
+    where = (
+        f"first difference at [{diff[0]}]: C++ {c.values[diff[0]]!r} vs Python "
+        f"{p.values[diff[0]]!r}"
+        if diff.size
+        else "the shown values agree; later ones differ"
+    )
     pytest.fail(f"{name}: C++ and {what} differ ({c.count} vs {p.count} values); {where}")
 
 
@@ -162,8 +171,12 @@ def reference() -> Reference:
 def test_add_subdirectory(tmp_path: Path, reference: Reference) -> None:
     build = tmp_path / "build"
     # No CMAKE_BUILD_TYPE: the consumer checks that fastinit, a guest, leaves it empty.
-    out = _configure(CONSUMERS / "add-subdirectory", build, f"-DFASTINIT_SOURCE_DIR={ROOT}",
-                     f"-DPython_EXECUTABLE={sys.executable}")
+    out = _configure(
+        CONSUMERS / "add-subdirectory",
+        build,
+        f"-DFASTINIT_SOURCE_DIR={ROOT}",
+        f"-DPython_EXECUTABLE={sys.executable}",
+    )
     cache = (build / "CMakeCache.txt").read_text()
     assert re.search(r"^CMAKE_BUILD_TYPE:STRING=$", cache, re.M), out
     _build(build)
@@ -179,9 +192,15 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """fastinit as the top-level project (examples on, unit tests off): built and installed."""
     build = tmp_path_factory.mktemp("top-level")
     prefix = tmp_path_factory.mktemp("prefix")
-    _configure(ROOT, build, "-DCMAKE_BUILD_TYPE=Release", "-DFASTINIT_TESTS=OFF",
-               "-DFASTINIT_EXAMPLES=ON", f"-DCMAKE_INSTALL_PREFIX={prefix}",
-               f"-DPython_EXECUTABLE={sys.executable}")
+    _configure(
+        ROOT,
+        build,
+        "-DCMAKE_BUILD_TYPE=Release",
+        "-DFASTINIT_TESTS=OFF",
+        "-DFASTINIT_EXAMPLES=ON",
+        f"-DCMAKE_INSTALL_PREFIX={prefix}",
+        f"-DPython_EXECUTABLE={sys.executable}",
+    )
     _build(build)
     _run([CMAKE, "--install", build])
     return build, prefix
@@ -193,7 +212,9 @@ def test_example_runs(installed: tuple[Path, Path]) -> None:
     print(out)
     sections = out.split("\ninit = ")[1:]
     assert [s.split("\n", 1)[0] for s in sections] == [
-        "normal(0, 0.01)", "kaiming_normal (He, fan_in, relu)"]
+        "normal(0, 0.01)",
+        "kaiming_normal (He, fan_in, relu)",
+    ]
     stats = []
     for s in sections:
         rows = [ln.split() for ln in s.splitlines() if re.match(r"\s+\d+\s", ln)]
@@ -211,8 +232,12 @@ def test_install_tree(installed: tuple[Path, Path]) -> None:
     _, prefix = installed
     cmake_dir = prefix / "share" / "cmake" / "fastinit"
     names = {p.name for p in cmake_dir.iterdir()}
-    assert {"fastinitConfig.cmake", "fastinitConfigVersion.cmake", "fastinitTargets.cmake",
-            "fastinitFindEigen.cmake"} <= names
+    assert {
+        "fastinitConfig.cmake",
+        "fastinitConfigVersion.cmake",
+        "fastinitTargets.cmake",
+        "fastinitFindEigen.cmake",
+    } <= names
     headers = {p.name for p in (prefix / "include" / "fastinit").iterdir()}
     assert {p.name for p in (ROOT / "cpp" / "include" / "fastinit").glob("*.hpp")} == headers
     targets = (cmake_dir / "fastinitTargets.cmake").read_text()
@@ -221,15 +246,20 @@ def test_install_tree(installed: tuple[Path, Path]) -> None:
         assert str(ROOT) not in f.read_text(), f
 
 
-def test_find_package_after_install(installed: tuple[Path, Path], tmp_path: Path,
-                                    reference: Reference) -> None:
+def test_find_package_after_install(
+    installed: tuple[Path, Path], tmp_path: Path, reference: Reference
+) -> None:
     """Built -O3 -march=x86-64-v3 where the CPU runs it: the same bits as the AVX2 module."""
     _, prefix = installed
     build = tmp_path / "build"
     v3 = "x86-64-v3" in reference.by_simd and os.name != "nt"
-    out = _configure(CONSUMERS / "find-package", build, "-DCMAKE_BUILD_TYPE=Release",
-                     f"-DCMAKE_PREFIX_PATH={prefix}",
-                     *(["-DCMAKE_CXX_FLAGS=-march=x86-64-v3"] if v3 else []))
+    out = _configure(
+        CONSUMERS / "find-package",
+        build,
+        "-DCMAKE_BUILD_TYPE=Release",
+        f"-DCMAKE_PREFIX_PATH={prefix}",
+        *(["-DCMAKE_CXX_FLAGS=-march=x86-64-v3"] if v3 else []),
+    )
     assert _found_fastinit_dir(out) == (prefix / "share" / "cmake" / "fastinit").resolve()
     _build(build)
     reference.check(_run([build / "consumer"]), simd="x86-64-v3" if v3 else "portable")
@@ -248,9 +278,20 @@ def test_missing_eigen_is_explained(installed: tuple[Path, Path], tmp_path: Path
     """Without Eigen, the Config file reports fastinit as not found and says how to get Eigen."""
     _, prefix = installed
     p = subprocess.run(
-        [CMAKE, "-S", CONSUMERS / "find-package", "-B", tmp_path / "build", *GENERATOR,
-         f"-DCMAKE_PREFIX_PATH={prefix}", "-DCMAKE_DISABLE_FIND_PACKAGE_Eigen3=ON"],
-        capture_output=True, text=True, env=ENV)
+        [
+            CMAKE,
+            "-S",
+            CONSUMERS / "find-package",
+            "-B",
+            tmp_path / "build",
+            *GENERATOR,
+            f"-DCMAKE_PREFIX_PATH={prefix}",
+            "-DCMAKE_DISABLE_FIND_PACKAGE_Eigen3=ON",
+        ],
+        capture_output=True,
+        text=True,
+        env=ENV,
+    )
     out = p.stdout + p.stderr
     assert p.returncode != 0, out
     assert "fastinit needs Eigen 3.4" in out and "fastinit[cpp]" in out, out
@@ -294,8 +335,9 @@ def _venv_with_wheel(root: Path, wheel: Path) -> PythonEnv:
     """
     venv.EnvBuilder(with_pip=False).create(root)
     python = root / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    site = Path(_run([python, "-c",
-                      "import sysconfig; print(sysconfig.get_path('purelib'))"]).strip())
+    site = Path(
+        _run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"]).strip()
+    )
     base = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
     (site / "_fastinit_test_base.pth").write_text("\n".join(sorted(base)) + "\n")
     # --force-reinstall: pip sees the running interpreter's fastinit (same version) through the
@@ -343,8 +385,21 @@ def pyenv(tmp_path_factory: pytest.TempPathFactory) -> PythonEnv:
         dist = tmp_path_factory.mktemp("dist")
         build_dir = ROOT / "build" / "test-wheel"
         with _locked(build_dir):
-            _run([sys.executable, "-m", "pip", "wheel", ROOT, "--no-build-isolation", "--no-deps",
-                  "--no-index", "-w", dist, f"-Cbuild-dir={build_dir / '{wheel_tag}'}"])
+            _run(
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "wheel",
+                    ROOT,
+                    "--no-build-isolation",
+                    "--no-deps",
+                    "--no-index",
+                    "-w",
+                    dist,
+                    f"-Cbuild-dir={build_dir / '{wheel_tag}'}",
+                ]
+            )
         (wheel,) = dist.glob("fastinit-*.whl")
     else:
         wheel = Path(choice).resolve()
@@ -355,26 +410,36 @@ def pyenv(tmp_path_factory: pytest.TempPathFactory) -> PythonEnv:
 def test_package_contents(pyenv: PythonEnv) -> None:
     """Headers and CMake package where the locators say; the metadata scikit-build-core reads."""
     py = pyenv.python
-    api = _run([py, "-c",
-                "import fastinit as f; print(f.get_cmake_dir()); print(f.get_include())"])
+    api = _run([py, "-c", "import fastinit as f; print(f.get_cmake_dir()); print(f.get_include())"])
     include = pyenv.package / "include"
     assert [Path(p) for p in api.split()] == [pyenv.cmakedir, include]
     assert str(include) in _run([py, "-m", "fastinit", "--includes"])
-    assert ({p.name for p in (include / "fastinit").glob("*.hpp")}
-            == {p.name for p in (ROOT / "cpp" / "include" / "fastinit").glob("*.hpp")})
+    assert {p.name for p in (include / "fastinit").glob("*.hpp")} == {
+        p.name for p in (ROOT / "cpp" / "include" / "fastinit").glob("*.hpp")
+    }
     for f in ("fastinitConfig", "fastinitConfigVersion", "fastinitTargets", "fastinitFindEigen"):
         assert (pyenv.cmakedir / f"{f}.cmake").is_file(), f
     # The Config file is 4 folders below site-packages, so _IMPORT_PREFIX is site-packages.
     targets = (pyenv.cmakedir / "fastinitTargets.cmake").read_text()
     assert 'INTERFACE_INCLUDE_DIRECTORIES "${_IMPORT_PREFIX}/fastinit/include"' in targets
     # What scikit-build-core reads: fastinit_ROOT = the folder of the `fastinit` package.
-    meta = json.loads(_run([py, "-c", (
-        "import json, importlib.metadata as m; d = m.distribution('fastinit'); "
-        "print(json.dumps({'eps': [[e.group, e.name, e.value] for e in d.entry_points], "
-        "'requires': d.requires, 'extras': d.metadata.get_all('Provides-Extra')}))")]))
+    meta = json.loads(
+        _run(
+            [
+                py,
+                "-c",
+                (
+                    "import json, importlib.metadata as m; d = m.distribution('fastinit'); "
+                    "print(json.dumps({'eps': "
+                    "[[e.group, e.name, e.value] for e in d.entry_points], "
+                    "'requires': d.requires, 'extras': d.metadata.get_all('Provides-Extra')}))"
+                ),
+            ]
+        )
+    )
     assert ["cmake.root", "fastinit", "fastinit"] in meta["eps"]
     assert "cpp" in meta["extras"]
-    assert any(r.startswith("cmeel-eigen") and "extra == \"cpp\"" in r for r in meta["requires"])
+    assert any(r.startswith("cmeel-eigen") and 'extra == "cpp"' in r for r in meta["requires"])
     if pyenv.wheel is not None:
         with zipfile.ZipFile(pyenv.wheel) as z:
             names = set(z.namelist())
@@ -385,8 +450,12 @@ def test_package_contents(pyenv: PythonEnv) -> None:
 def test_find_package_from_python_package(pyenv: PythonEnv, tmp_path: Path) -> None:
     py = pyenv.python
     # fastinit_ROOT = the package folder (what the cmake.root entry point sets) finds it.
-    out = _configure(CONSUMERS / "find-package", tmp_path / "by-root",
-                     f"-Dfastinit_ROOT={pyenv.package}", f"-DPython_EXECUTABLE={py}")
+    out = _configure(
+        CONSUMERS / "find-package",
+        tmp_path / "by-root",
+        f"-Dfastinit_ROOT={pyenv.package}",
+        f"-DPython_EXECUTABLE={py}",
+    )
     assert _found_fastinit_dir(out) == pyenv.cmakedir.resolve()
     # fastinit_DIR=$(python -m fastinit --cmakedir); the Python on PATH need not be this one.
     # No build type (-O0): the same bits as the optimized Python modules.
@@ -405,14 +474,28 @@ def test_scikit_build_consumer(pyenv: PythonEnv, tmp_path: Path) -> None:
     """
     py = pyenv.python
     dist, target = tmp_path / "dist", tmp_path / "site"
-    _run([py, "-m", "pip", "wheel", CONSUMERS / "scikit-build", "--no-build-isolation", "--no-deps",
-          "--no-index", "-w", dist, f"-Cbuild-dir={tmp_path / 'build'}",
-          "-Csearch.site-packages=false"])
+    _run(
+        [
+            py,
+            "-m",
+            "pip",
+            "wheel",
+            CONSUMERS / "scikit-build",
+            "--no-build-isolation",
+            "--no-deps",
+            "--no-index",
+            "-w",
+            dist,
+            f"-Cbuild-dir={tmp_path / 'build'}",
+            "-Csearch.site-packages=false",
+        ]
+    )
     (wheel,) = dist.glob("fastinit_consumer-*.whl")
     _run([py, "-m", "pip", "install", "--no-deps", "--no-index", "--target", target, wheel])
     env = {**ENV, "PYTHONPATH": str(target)}
     found = _run([py, "-c", "import fastinit_consumer as c; print(c.fastinit_dir())"], env=env)
     assert Path(found.strip()).resolve() == pyenv.cmakedir.resolve()
-    records = _run([py, "-c", "import fastinit_consumer as c, sys; sys.stdout.write(c.records())"],
-                   env=env)
+    records = _run(
+        [py, "-c", "import fastinit_consumer as c, sys; sys.stdout.write(c.records())"], env=env
+    )
     pyenv.reference.check(records)

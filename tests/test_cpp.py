@@ -36,14 +36,26 @@ def test_cpp_unit_tests(tmp_path_factory: pytest.TempPathFactory) -> None:
     gen = ["-G", "Ninja"] if shutil.which("ninja") else []
     env = dict(os.environ)
     subprocess.run(
-        [cmake, "-S", str(ROOT), "-B", str(build), *gen, "-DCMAKE_BUILD_TYPE=Release",
-         "-DFASTINIT_TESTS=ON", "-DFASTINIT_EXAMPLES=OFF", f"-DPython_EXECUTABLE={sys.executable}"],
-        check=True, env=env,
+        [
+            cmake,
+            "-S",
+            str(ROOT),
+            "-B",
+            str(build),
+            *gen,
+            "-DCMAKE_BUILD_TYPE=Release",
+            "-DFASTINIT_TESTS=ON",
+            "-DFASTINIT_EXAMPLES=OFF",
+            f"-DPython_EXECUTABLE={sys.executable}",
+        ],
+        check=True,
+        env=env,
     )
     subprocess.run([cmake, "--build", str(build), "--target", "fastinit_tests", "-j2"], check=True)
     ctest = str(Path(cmake).with_name("ctest"))
-    out = subprocess.run([ctest, "--test-dir", str(build), "--output-on-failure"],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [ctest, "--test-dir", str(build), "--output-on-failure"], capture_output=True, text=True
+    )
     print(out.stdout, out.stderr)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "100% tests passed" in out.stdout

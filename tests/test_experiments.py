@@ -6,15 +6,20 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing as mp
 
+import fastinit as fi
 import numpy as np
 import pytest
 
-import fastinit as fi
-
 
 def _net(act: str, init: str, depth: int, width: int = 256, seed: int = 0, **kw: object) -> fi.MLP:
-    return fi.MLP([width] * (depth + 1) + [10], activation=act, output="softmax", init=init,
-                  generator=fi.Generator(seed), **kw)  # type: ignore[arg-type]
+    return fi.MLP(
+        [width] * (depth + 1) + [10],
+        activation=act,
+        output="softmax",
+        init=init,
+        generator=fi.Generator(seed),
+        **kw,
+    )  # type: ignore[arg-type]
 
 
 def _x(n: int = 128, width: int = 256, seed: int = 1) -> np.ndarray:
@@ -116,13 +121,22 @@ def test_lsuv_rejects_bad_arguments() -> None:
 
 # --------------------------------------------------------------------------- sweeps
 
-SMALL = dict(init=["zeros", "xavier_normal", "kaiming_normal", "lsuv"], activation=["tanh", "relu"],
-             depth=[3, 6], width=[32], seeds=2, batch=32, steps=3, lr=0.05)
+SMALL = dict(
+    init=["zeros", "xavier_normal", "kaiming_normal", "lsuv"],
+    activation=["tanh", "relu"],
+    depth=[3, 6],
+    width=[32],
+    seeds=2,
+    batch=32,
+    steps=3,
+    lr=0.05,
+)
 
 
 def _frame(r: fi.Results) -> list[tuple]:
     return [tuple(sorted((k, str(v)) for k, v in row.items())) for row in r.records] + [
-        tuple(sorted((k, str(v)) for k, v in row.items())) for row in r.layers]
+        tuple(sorted((k, str(v)) for k, v in row.items())) for row in r.layers
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -160,19 +174,31 @@ def test_sweep_over_a_process_pool(reference_sweep: fi.Results) -> None:
 @pytest.mark.slow
 def test_sweep_over_a_dask_cluster(reference_sweep: fi.Results) -> None:
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         got = fi.sweep(**SMALL, executor=client.get_executor(), chunk_size=4)  # type: ignore[arg-type]
     assert _frame(got) == _frame(reference_sweep)
 
 
 def test_sigma_grid_adds_the_sigma_scheme() -> None:
-    r = fi.sweep(init=[], activation=["tanh"], depth=[4], width=[16], seeds=1, batch=8,
-                 sigma_w=[0.5, 1.0, 4.0], sigma_b=[0.0, 0.1])
+    r = fi.sweep(
+        init=[],
+        activation=["tanh"],
+        depth=[4],
+        width=[16],
+        seeds=1,
+        batch=8,
+        sigma_w=[0.5, 1.0, 4.0],
+        sigma_b=[0.0, 0.1],
+    )
     assert len(r) == 6
     assert {(rec["sigma_w"], rec["sigma_b"]) for rec in r.records} == {
-        (w, b) for w in (0.5, 1.0, 4.0) for b in (0.0, 0.1)}
+        (w, b) for w in (0.5, 1.0, 4.0) for b in (0.0, 0.1)
+    }
 
 
 def test_sweep_rejects_unknown_names() -> None:
@@ -197,9 +223,17 @@ def test_results_export(tmp_path, reference_sweep: fi.Results) -> None:  # type:
 
 
 def test_critical_scheme_uses_the_theory() -> None:
-    r = fi.sweep(init=["critical"], activation=["tanh", "relu"], depth=[5], width=[32], seeds=1,
-                 batch=16, critical_sigma_b=0.05, progress=False)
+    r = fi.sweep(
+        init=["critical"],
+        activation=["tanh", "relu"],
+        depth=[5],
+        width=[32],
+        seeds=1,
+        batch=16,
+        critical_sigma_b=0.05,
+        progress=False,
+    )
     sw = {rec["activation"]: rec["sigma_w"] for rec in r.records}
-    assert sw["relu"] == pytest.approx(2 ** 0.5, rel=1e-9)
+    assert sw["relu"] == pytest.approx(2**0.5, rel=1e-9)
     assert sw["tanh"] == pytest.approx(fi.theory.critical_sigma_w("tanh", sigma_b=0.05), rel=1e-12)
     assert all(rec["init"] == "critical" and rec["sigma_b"] == 0.05 for rec in r.records)

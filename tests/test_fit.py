@@ -85,15 +85,18 @@ def accuracy(net, X, y) -> float:
 
 @pytest.mark.parametrize(
     ("optimizer", "kwargs"),
-    [pytest.param("sgd", {"lr": 0.1, "momentum": 0.9}, id="sgd_momentum"),
-     pytest.param("adam", {"lr": 3e-3}, id="adam")],
+    [
+        pytest.param("sgd", {"lr": 0.1, "momentum": 0.9}, id="sgd_momentum"),
+        pytest.param("adam", {"lr": 3e-3}, id="adam"),
+    ],
 )
 def test_fit_reaches_training_accuracy(optimizer, kwargs):
     X, y, name = load_dataset()
     net = fi.MLP([64, 128, 10], "relu", "softmax", generator=fi.Generator(0))
     before = accuracy(net, X, y)
-    h = net.fit(X, y, epochs=5, batch_size=32, optimizer=optimizer,
-                generator=fi.Generator(1), **kwargs)
+    h = net.fit(
+        X, y, epochs=5, batch_size=32, optimizer=optimizer, generator=fi.Generator(1), **kwargs
+    )
     acc = accuracy(net, X, y)
     assert acc >= 0.95, f"{name}: training accuracy {acc:.4f} < 0.95 after 5 epochs"
     assert before < 0.5
@@ -104,7 +107,7 @@ def test_fit_reaches_training_accuracy(optimizer, kwargs):
     assert np.all(np.isfinite(h.step_loss)) and np.all(h.step_grad_norm > 0)
     assert h.epoch_loss[-1] < 0.5 * h.epoch_loss[0]
     for e in range(5):  # epoch loss = mean of the epoch's step losses
-        chunk = h.step_loss[e * steps_per_epoch:(e + 1) * steps_per_epoch]
+        chunk = h.step_loss[e * steps_per_epoch : (e + 1) * steps_per_epoch]
         assert h.epoch_loss[e] == pytest.approx(chunk.mean(), rel=1e-12)
 
 
@@ -130,11 +133,16 @@ def test_fit_learns_the_synthetic_fallback():
 
 MANUAL = [
     pytest.param("sgd", {"lr": 0.05, "momentum": 0.9}, {"clip_norm": 0.5}, id="sgd_clipnorm"),
-    pytest.param("sgd", {"lr": 0.05, "momentum": 0.9, "nesterov": True, "weight_decay": 0.01},
-                 {"clip_norm": 0.3, "clip_mode": "per_tensor"}, id="nesterov_per_tensor"),
+    pytest.param(
+        "sgd",
+        {"lr": 0.05, "momentum": 0.9, "nesterov": True, "weight_decay": 0.01},
+        {"clip_norm": 0.3, "clip_mode": "per_tensor"},
+        id="nesterov_per_tensor",
+    ),
     pytest.param("adam", {"lr": 0.01}, {"clip_value": 0.02}, id="adam_clipvalue"),
-    pytest.param("adamw", {"lr": 0.01}, {"clip_norm": 0.2, "norm_type": math.inf},
-                 id="adamw_clipnorm_inf"),
+    pytest.param(
+        "adamw", {"lr": 0.01}, {"clip_norm": 0.2, "norm_type": math.inf}, id="adamw_clipnorm_inf"
+    ),
     pytest.param("sgd", {"lr": 0.1}, {}, id="sgd_noclip"),
 ]
 
@@ -146,7 +154,7 @@ def _manual_fit(net, X, Y, epochs, batch, optimizer, okw, ckw):
     for _ in range(epochs):
         ep = []
         for s in range(0, len(X), batch):
-            loss, g = net.loss_and_grad(X[s:s + batch], Y[s:s + batch])
+            loss, g = net.loss_and_grad(X[s : s + batch], Y[s : s + batch])
             losses.append(loss)
             norms.append(fi.total_norm(g))
             ep.append([np.linalg.norm(w) for w in g.weights])
@@ -165,10 +173,12 @@ def _manual_fit(net, X, Y, epochs, batch, optimizer, okw, ckw):
 def test_fit_equals_python_loop(optimizer, okw, ckw):
     X, Y = regression_problem(n=100)  # batches of 32, 32, 32 and a last one of 4
     sizes = [6, 12, 2]
-    a = fi.MLP(sizes, "tanh", "linear", dtype=np.float64, generator=fi.Generator(4),
-               bias_init="uniform")
-    b = fi.MLP(sizes, "tanh", "linear", dtype=np.float64, generator=fi.Generator(4),
-               bias_init="uniform")
+    a = fi.MLP(
+        sizes, "tanh", "linear", dtype=np.float64, generator=fi.Generator(4), bias_init="uniform"
+    )
+    b = fi.MLP(
+        sizes, "tanh", "linear", dtype=np.float64, generator=fi.Generator(4), bias_init="uniform"
+    )
     h = a.fit(X, Y, epochs=3, batch_size=32, optimizer=optimizer, shuffle=False, **okw, **ckw)
     losses, norms, layer_norms = _manual_fit(b, X, Y, 3, 32, optimizer, okw, ckw)
     assert h.step_loss.shape == (12,)
@@ -209,8 +219,16 @@ def _history_arrays(h):
 
 def _run(X, y, gen_seed, **kw):
     net = fi.MLP([64, 48, 10], "relu", "softmax", generator=fi.Generator(11))
-    h = net.fit(X, y, epochs=2, batch_size=64, optimizer="adam", lr=1e-3,
-                generator=None if gen_seed is None else fi.Generator(gen_seed), **kw)
+    h = net.fit(
+        X,
+        y,
+        epochs=2,
+        batch_size=64,
+        optimizer="adam",
+        lr=1e-3,
+        generator=None if gen_seed is None else fi.Generator(gen_seed),
+        **kw,
+    )
     return h, net.parameters()
 
 
@@ -246,8 +264,9 @@ def test_no_shuffle_ignores_the_generator(digits):
         assert np.array_equal(a, b)
 
 
-@pytest.mark.parametrize("dtype", [pytest.param(np.float32, id="float32"),
-                                   pytest.param(np.float64, id="float64")])
+@pytest.mark.parametrize(
+    "dtype", [pytest.param(np.float32, id="float32"), pytest.param(np.float64, id="float64")]
+)
 def test_threads_give_identical_parameters(digits, dtype, num_threads):
     # Wide enough that the GEMMs are split into row panels (batch 128 x 256 x 256) and the
     # optimizer's elementwise loop into chunks: 2 threads really run in parallel.
@@ -256,10 +275,17 @@ def test_threads_give_identical_parameters(digits, dtype, num_threads):
     runs = []
     for n in (1, 2):
         num_threads(n)
-        net = fi.MLP([64, 256, 256, 10], "gelu", "softmax", dtype=dtype,
-                     generator=fi.Generator(8))
-        h = net.fit(X, y, epochs=1, batch_size=128, optimizer="adam", lr=1e-3,
-                    clip_norm=1.0, generator=fi.Generator(9))
+        net = fi.MLP([64, 256, 256, 10], "gelu", "softmax", dtype=dtype, generator=fi.Generator(8))
+        h = net.fit(
+            X,
+            y,
+            epochs=1,
+            batch_size=128,
+            optimizer="adam",
+            lr=1e-3,
+            clip_norm=1.0,
+            generator=fi.Generator(9),
+        )
         runs.append((h, net.parameters()))
     (h1, p1), (h2, p2) = runs
     for a, b in zip(_history_arrays(h1), _history_arrays(h2), strict=True):
@@ -294,13 +320,21 @@ LR, CLIP = 0.1, 1e-3
 @pytest.mark.parametrize("mode", ["norm", "norm_inf", "per_tensor", "value", "none"])
 def test_clipping_bounds_each_sgd_step(mode):
     X, Y = regression_problem(n=64)
-    net = fi.MLP([6, 16, 2], "tanh", "linear", dtype=np.float64, generator=fi.Generator(1),
-                 bias_init="uniform")
-    kw = {"norm": {"clip_norm": CLIP},
-          "norm_inf": {"clip_norm": CLIP, "norm_type": math.inf},
-          "per_tensor": {"clip_norm": CLIP, "clip_mode": "per_tensor"},
-          "value": {"clip_value": CLIP},
-          "none": {}}[mode]
+    net = fi.MLP(
+        [6, 16, 2],
+        "tanh",
+        "linear",
+        dtype=np.float64,
+        generator=fi.Generator(1),
+        bias_init="uniform",
+    )
+    kw = {
+        "norm": {"clip_norm": CLIP},
+        "norm_inf": {"clip_norm": CLIP, "norm_type": math.inf},
+        "per_tensor": {"clip_norm": CLIP, "clip_mode": "per_tensor"},
+        "value": {"clip_value": CLIP},
+        "none": {},
+    }[mode]
     h, snaps = _snapshots(net, X, Y, epochs=2, batch_size=16, optimizer="sgd", lr=LR, **kw)
     assert len(snaps) == 1 + 8
     assert np.all(h.step_grad_norm > 100 * CLIP)  # recorded before clipping; clipping matters
@@ -327,16 +361,24 @@ def test_clipping_bounds_each_sgd_step(mode):
 # ------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("dtype", [pytest.param(np.float32, id="float32"),
-                                   pytest.param(np.float64, id="float64")])
+@pytest.mark.parametrize(
+    "dtype", [pytest.param(np.float32, id="float32"), pytest.param(np.float64, id="float64")]
+)
 def test_nonfinite_loss_stops_training(dtype):
     rng = np.random.default_rng(0)
     X = rng.standard_normal((256, 8)).astype(dtype)
     Y = rng.standard_normal((256, 2)).astype(dtype)
     net = fi.MLP([8, 16, 2], "identity", "linear", dtype=dtype, generator=fi.Generator(0))
     # lr far above 2 / curvature: the linear least-squares iteration diverges geometrically
-    h, snaps = _snapshots(net, X, Y, epochs=50, batch_size=32, lr=1e3 if dtype == np.float32
-                          else 1e8, generator=fi.Generator(1))
+    h, snaps = _snapshots(
+        net,
+        X,
+        Y,
+        epochs=50,
+        batch_size=32,
+        lr=1e3 if dtype == np.float32 else 1e8,
+        generator=fi.Generator(1),
+    )
     assert h.nonfinite
     assert not h.stopped
     assert h.epochs < 50 and len(h.step_loss) < 50 * 8, "training did not stop early"
@@ -422,8 +464,9 @@ def test_zero_epochs_and_oversized_batch():
     h = net.fit(X, Y, epochs=3, batch_size=1000, lr=0.01)  # one full batch per epoch
     assert h.step_loss.shape == (3,)
     assert h.step_loss[0] == pytest.approx(
-        fi.MLP([6, 8, 2], "tanh", "linear", dtype=np.float64,
-               generator=fi.Generator(0)).loss(X, Y), rel=1e-12)
+        fi.MLP([6, 8, 2], "tanh", "linear", dtype=np.float64, generator=fi.Generator(0)).loss(X, Y),
+        rel=1e-12,
+    )
 
 
 BAD_ARGS = [
@@ -442,8 +485,11 @@ BAD_ARGS = [
     pytest.param({"lr": math.inf}, "lr", id="lr_inf"),
     pytest.param({"nesterov": True}, "Nesterov", id="nesterov_without_momentum"),
     pytest.param({"optimizer": "adam", "betas": (0.9, 1.0)}, "betas", id="adam_beta2_1"),
-    pytest.param({"callback": lambda *a: None, "callback_every": -1}, "callback_every",
-                 id="callback_every_negative"),
+    pytest.param(
+        {"callback": lambda *a: None, "callback_every": -1},
+        "callback_every",
+        id="callback_every_negative",
+    ),
 ]
 
 

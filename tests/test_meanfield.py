@@ -15,20 +15,24 @@ from __future__ import annotations
 
 import math
 
+import fastinit as fi
 import numpy as np
 import pytest
-
-import fastinit as fi
 
 WIDTH, DEPTH, BATCH = 512, 30, 256
 
 
 def _diagnose(act: str, sigma_w: float, sigma_b: float, seed: int) -> fi.Diagnosis:
-    net = fi.MLP([WIDTH] * (DEPTH + 1) + [10], activation=act, output="softmax", init="normal",
-                 init_kwargs={"std": sigma_w / math.sqrt(WIDTH)},
-                 bias_init="normal" if sigma_b > 0 else "zeros",
-                 bias_init_kwargs={"std": sigma_b} if sigma_b > 0 else None,
-                 generator=fi.Generator(seed))
+    net = fi.MLP(
+        [WIDTH] * (DEPTH + 1) + [10],
+        activation=act,
+        output="softmax",
+        init="normal",
+        init_kwargs={"std": sigma_w / math.sqrt(WIDTH)},
+        bias_init="normal" if sigma_b > 0 else "zeros",
+        bias_init_kwargs={"std": sigma_b} if sigma_b > 0 else None,
+        generator=fi.Generator(seed),
+    )
     X = fi.init.normal((BATCH, WIDTH), generator=fi.Generator(100 + seed))
     return fi.diagnose(net, X, generator=fi.Generator(200 + seed))
 
@@ -45,17 +49,21 @@ CASES = [
 @pytest.mark.slow
 @pytest.mark.parametrize(("act", "sigma_w", "sigma_b", "tol_q", "tol_g"), CASES)
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_measured_slopes_match_mean_field(act: str, sigma_w: float | None, sigma_b: float,
-                                          tol_q: float, tol_g: float, seed: int) -> None:
+def test_measured_slopes_match_mean_field(
+    act: str, sigma_w: float | None, sigma_b: float, tol_q: float, tol_g: float, seed: int
+) -> None:
     if sigma_w is None:
         sigma_w = fi.theory.critical_sigma_w(act, sigma_b=sigma_b)
     d = _diagnose(act, sigma_w, sigma_b, seed)
     assert d.sigma_w == pytest.approx(sigma_w, rel=0.02)
     dq = abs(d.log_q_slope - d.predicted_log_q_slope)
     dg = abs(d.log_grad_z_slope - d.predicted_log_grad_z_slope)
-    assert dq < tol_q, f"q slope: measured {d.log_q_slope:.4f}, theory {d.predicted_log_q_slope:.4f}"
-    assert dg < tol_g, (f"grad slope: measured {d.log_grad_z_slope:.4f}, "
-                        f"theory {d.predicted_log_grad_z_slope:.4f}")
+    assert dq < tol_q, (
+        f"q slope: measured {d.log_q_slope:.4f}, theory {d.predicted_log_q_slope:.4f}"
+    )
+    assert dg < tol_g, (
+        f"grad slope: measured {d.log_grad_z_slope:.4f}, theory {d.predicted_log_grad_z_slope:.4f}"
+    )
 
 
 def test_relu_with_unit_sigma_w_halves_q_per_layer() -> None:

@@ -37,26 +37,46 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 import reference as ref  # noqa: E402
 
-ACTIVATIONS = ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "gelu",
-               "softplus", "softsign", "silu"]
+ACTIVATIONS = [
+    "identity",
+    "sigmoid",
+    "tanh",
+    "relu",
+    "leaky_relu",
+    "elu",
+    "selu",
+    "gelu",
+    "softplus",
+    "softsign",
+    "silu",
+]
 OUTPUTS = ["linear", "sigmoid", "softmax"]
 DTYPES = [pytest.param(np.float32, id="float32"), pytest.param(np.float64, id="float64")]
 
 # Variance-preserving gains (PyTorch's calculate_gain where it defines one; ReLU-like
 # activations get the ReLU gain, softsign the tanh-like 1.5).
-GAIN = {"identity": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3.0, "relu": math.sqrt(2.0),
-        "leaky_relu": math.sqrt(2.0), "elu": math.sqrt(2.0), "selu": 0.75,
-        "gelu": math.sqrt(2.0), "softplus": math.sqrt(2.0), "softsign": 1.5,
-        "silu": math.sqrt(2.0)}
+GAIN = {
+    "identity": 1.0,
+    "sigmoid": 1.0,
+    "tanh": 5.0 / 3.0,
+    "relu": math.sqrt(2.0),
+    "leaky_relu": math.sqrt(2.0),
+    "elu": math.sqrt(2.0),
+    "selu": 0.75,
+    "gelu": math.sqrt(2.0),
+    "softplus": math.sqrt(2.0),
+    "softsign": 1.5,
+    "silu": math.sqrt(2.0),
+}
 
 # name -> (layer sizes, batch size)
 SHAPES = {
-    "depth1": ([4, 3], 6),             # a single linear layer, no hidden activation
-    "batch1": ([5, 7, 3], 1),          # one sample
-    "width1": ([4, 1, 3], 5),          # a hidden layer of width 1
-    "out1": ([5, 6, 1], 4),            # a single output unit (softmax: constant 1, zero loss)
-    "depth3": ([6, 8, 5, 3], 7),       # the typical small net
-    "depth30": ([8] * 30 + [3], 4),    # 30 layers of width 8
+    "depth1": ([4, 3], 6),  # a single linear layer, no hidden activation
+    "batch1": ([5, 7, 3], 1),  # one sample
+    "width1": ([4, 1, 3], 5),  # a hidden layer of width 1
+    "out1": ([5, 6, 1], 4),  # a single output unit (softmax: constant 1, zero loss)
+    "depth3": ([6, 8, 5, 3], 7),  # the typical small net
+    "depth30": ([8] * 30 + [3], 4),  # 30 layers of width 8
 }
 
 RTOL64 = 1e-10
@@ -86,9 +106,17 @@ def assert_rel(actual, expected, rtol: float, what: str) -> None:
 
 
 def make_net(sizes, activation, output, dtype, seed=0, gain=1.0):
-    return fi.MLP(sizes, activation, output, init="xavier_normal", bias_init="normal",
-                  dtype=dtype, generator=fi.Generator(seed), init_kwargs={"gain": gain},
-                  bias_init_kwargs={"std": 0.1})
+    return fi.MLP(
+        sizes,
+        activation,
+        output,
+        init="xavier_normal",
+        bias_init="normal",
+        dtype=dtype,
+        generator=fi.Generator(seed),
+        init_kwargs={"gain": gain},
+        bias_init_kwargs={"std": 0.1},
+    )
 
 
 def make_data(sizes, output, n, dtype, seed=1, x_scale=1.0):
@@ -106,8 +134,10 @@ def make_data(sizes, output, n, dtype, seed=1, x_scale=1.0):
 
 
 def ref_params(net):
-    return [(np.array(w, dtype=np.float64), np.array(b, dtype=np.float64))
-            for w, b in zip(net.weights, net.biases, strict=True)]
+    return [
+        (np.array(w, dtype=np.float64), np.array(b, dtype=np.float64))
+        for w, b in zip(net.weights, net.biases, strict=True)
+    ]
 
 
 def hidden_specs(spec, hidden: int):
@@ -270,8 +300,9 @@ def _fd_through_net(net, X, y, h=1e-6):
     [
         pytest.param("tanh", "softmax", id="tanh-softmax"),
         pytest.param(["gelu", ("elu", {"alpha": 0.5})], "sigmoid", id="gelu+elu-sigmoid"),
-        pytest.param(("softplus", {"beta": 2.0, "threshold": 5.0}), "linear",
-                     id="softplus_b2_t5-linear"),
+        pytest.param(
+            ("softplus", {"beta": 2.0, "threshold": 5.0}), "linear", id="softplus_b2_t5-linear"
+        ),
     ],
 )
 def test_grads_match_finite_differences_through_net_loss(activation, output):
@@ -342,8 +373,11 @@ NON_DEFAULT = [
     # (spec, kwargs that must NOT reproduce it: proves each parameter is used)
     pytest.param(("leaky_relu", {"negative_slope": 0.2}), [{}], id="leaky_relu_slope0.2"),
     pytest.param(("elu", {"alpha": 0.5}), [{}], id="elu_alpha0.5"),
-    pytest.param(("softplus", {"beta": 2.0, "threshold": 5.0}),
-                 [{"beta": 2.0}, {"threshold": 5.0}], id="softplus_beta2_threshold5"),
+    pytest.param(
+        ("softplus", {"beta": 2.0, "threshold": 5.0}),
+        [{"beta": 2.0}, {"threshold": 5.0}],
+        id="softplus_beta2_threshold5",
+    ),
 ]
 
 
@@ -386,9 +420,17 @@ def test_activation_kwargs_equal_tuple_spec():
     sizes = [4, 6, 5, 2]
     X, _ = make_data(sizes, "linear", 5, np.float64)
     a = make_net(sizes, ("leaky_relu", {"negative_slope": 0.2}), "linear", np.float64, seed=3)
-    b = fi.MLP(sizes, "leaky_relu", "linear", init="xavier_normal", bias_init="normal",
-               dtype=np.float64, generator=fi.Generator(3), bias_init_kwargs={"std": 0.1},
-               activation_kwargs={"negative_slope": 0.2})
+    b = fi.MLP(
+        sizes,
+        "leaky_relu",
+        "linear",
+        init="xavier_normal",
+        bias_init="normal",
+        dtype=np.float64,
+        generator=fi.Generator(3),
+        bias_init_kwargs={"std": 0.1},
+        activation_kwargs={"negative_slope": 0.2},
+    )
     c = make_net(sizes, "leaky_relu", "linear", np.float64, seed=3)
     for p, q in zip(a.parameters(), b.parameters(), strict=True):
         assert np.array_equal(p, q)
@@ -498,8 +540,12 @@ def test_weights_are_writeable_zero_copy_views(dtype):
     W0[0, 0] += 0.5
     after = net.forward(X)
     assert not np.array_equal(before, after)
-    assert_rel(after, ref.forward(ref_params(net), X, [("tanh", {})], "linear")["P"],
-               rtol_for(dtype, sizes), "P after an in-place write")
+    assert_rel(
+        after,
+        ref.forward(ref_params(net), X, [("tanh", {})], "linear")["P"],
+        rtol_for(dtype, sizes),
+        "P after an in-place write",
+    )
     # a write through parameters() is a write to the same memory
     net.parameters()[2][...] = 0.0
     net.parameters()[3][...] = 0.25
@@ -532,24 +578,42 @@ def test_grads_buffer_reuse_and_order():
 INIT_STD = [
     # (init, init_kwargs, expected std of W (out=500, in=1000), uniform bound or None)
     pytest.param("kaiming_normal", None, math.sqrt(2.0 / 1000), None, id="kaiming_normal"),
-    pytest.param("kaiming_normal", {"nonlinearity": "tanh"}, (5.0 / 3.0) / math.sqrt(1000), None,
-                 id="kaiming_normal_tanh"),
-    pytest.param("kaiming_normal", {"mode": "fan_out"}, math.sqrt(2.0 / 500), None,
-                 id="kaiming_normal_fan_out"),
-    pytest.param("kaiming_uniform", {"a": math.sqrt(5.0)}, 1.0 / math.sqrt(3 * 1000),
-                 1.0 / math.sqrt(1000), id="kaiming_uniform_torch_linear"),
-    pytest.param("xavier_uniform", None, math.sqrt(2.0 / 1500), math.sqrt(6.0 / 1500),
-                 id="xavier_uniform"),
-    pytest.param("xavier_normal", {"gain": 2.0}, 2.0 * math.sqrt(2.0 / 1500), None,
-                 id="xavier_normal_gain2"),
+    pytest.param(
+        "kaiming_normal",
+        {"nonlinearity": "tanh"},
+        (5.0 / 3.0) / math.sqrt(1000),
+        None,
+        id="kaiming_normal_tanh",
+    ),
+    pytest.param(
+        "kaiming_normal",
+        {"mode": "fan_out"},
+        math.sqrt(2.0 / 500),
+        None,
+        id="kaiming_normal_fan_out",
+    ),
+    pytest.param(
+        "kaiming_uniform",
+        {"a": math.sqrt(5.0)},
+        1.0 / math.sqrt(3 * 1000),
+        1.0 / math.sqrt(1000),
+        id="kaiming_uniform_torch_linear",
+    ),
+    pytest.param(
+        "xavier_uniform", None, math.sqrt(2.0 / 1500), math.sqrt(6.0 / 1500), id="xavier_uniform"
+    ),
+    pytest.param(
+        "xavier_normal", {"gain": 2.0}, 2.0 * math.sqrt(2.0 / 1500), None, id="xavier_normal_gain2"
+    ),
     pytest.param("normal", {"std": 0.05}, 0.05, None, id="normal_std0.05"),
 ]
 
 
 @pytest.mark.parametrize(("init", "kwargs", "std", "bound"), INIT_STD)
 def test_init_gives_the_right_std(init, kwargs, std, bound):
-    net = fi.MLP([1000, 500, 10], init=init, dtype=np.float64, generator=fi.Generator(42),
-                 init_kwargs=kwargs)
+    net = fi.MLP(
+        [1000, 500, 10], init=init, dtype=np.float64, generator=fi.Generator(42), init_kwargs=kwargs
+    )
     W = net.weights[0]
     n = W.size
     # sample std: relative standard error ~ 1/sqrt(2n) = 1e-3; 2% is ~14 standard errors
@@ -571,8 +635,14 @@ def test_bias_init_and_callable_init():
         return w
 
     g = fi.Generator(1)
-    net = fi.MLP([300, 400, 2], init=my_init, bias_init="normal", dtype=np.float64,
-                 generator=g, bias_init_kwargs={"mean": 1.0, "std": 0.5})
+    net = fi.MLP(
+        [300, 400, 2],
+        init=my_init,
+        bias_init="normal",
+        dtype=np.float64,
+        generator=g,
+        bias_init_kwargs={"mean": 1.0, "std": 0.5},
+    )
     assert [c[0] for c in calls] == [(400, 300), (2, 400)]
     assert all(c[1] is g for c in calls)
     assert np.all(net.weights[0] == 0.5) and np.all(net.weights[1] == 0.5)
@@ -609,8 +679,9 @@ def test_threads_give_bit_identical_results(dtype, num_threads):
     results = []
     for n in (1, 2):
         num_threads(n)
-        net = fi.MLP(sizes, "gelu", "softmax", dtype=dtype, generator=fi.Generator(5),
-                     bias_init="uniform")
+        net = fi.MLP(
+            sizes, "gelu", "softmax", dtype=dtype, generator=fi.Generator(5), bias_init="uniform"
+        )
         P = net.forward(X)
         loss, grads = net.loss_and_grad(X, y)
         results.append((net.parameters(), P, loss, grads.tensors()))
@@ -628,8 +699,10 @@ def test_threads_give_bit_identical_results(dtype, num_threads):
 
 
 def ref_params_from(tensors):
-    return [(np.array(tensors[i], np.float64), np.array(tensors[i + 1], np.float64))
-            for i in range(0, len(tensors), 2)]
+    return [
+        (np.array(tensors[i], np.float64), np.array(tensors[i + 1], np.float64))
+        for i in range(0, len(tensors), 2)
+    ]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -730,8 +803,11 @@ def test_bad_targets_are_value_errors(method):
         _call(lin, method, X, np.zeros((3, 2), np.float32))  # dtype of the net is float64
 
 
-@pytest.mark.parametrize("sizes", [[4, 0, 3], [4, -2, 3], [0, 3], [4, 3, 0], [4]],
-                         ids=["hidden0", "hidden_negative", "input0", "output0", "one_entry"])
+@pytest.mark.parametrize(
+    "sizes",
+    [[4, 0, 3], [4, -2, 3], [0, 3], [4, 3, 0], [4]],
+    ids=["hidden0", "hidden_negative", "input0", "output0", "one_entry"],
+)
 def test_bad_layer_sizes_are_value_errors(sizes):
     with pytest.raises(ValueError, match="layer_sizes"):
         fi.MLP(sizes)
@@ -739,8 +815,11 @@ def test_bad_layer_sizes_are_value_errors(sizes):
 
 @pytest.mark.parametrize(
     "activation",
-    [pytest.param("swish", id="name"), pytest.param(["relu", "bogus"], id="in_list"),
-     pytest.param(("bogus", {}), id="tuple")],
+    [
+        pytest.param("swish", id="name"),
+        pytest.param(["relu", "bogus"], id="in_list"),
+        pytest.param(("bogus", {}), id="tuple"),
+    ],
 )
 def test_unknown_activation_lists_valid_names(activation):
     with pytest.raises(ValueError, match="unknown activation") as info:
@@ -771,8 +850,9 @@ def test_bad_activation_parameters():
         fi.MLP([4, 5, 3], ("elu", {"alpha": math.nan}))
 
 
-@pytest.mark.parametrize("dtype", [np.float16, np.int32, np.complex128],
-                         ids=["float16", "int32", "complex128"])
+@pytest.mark.parametrize(
+    "dtype", [np.float16, np.int32, np.complex128], ids=["float16", "int32", "complex128"]
+)
 def test_unsupported_network_dtype_is_type_error(dtype):
     with pytest.raises(TypeError, match="float32 or float64"):
         fi.MLP([4, 3], dtype=dtype)

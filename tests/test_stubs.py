@@ -9,9 +9,8 @@ import inspect
 import re
 from importlib import resources
 
-import pytest
-
 import fastinit
+import pytest
 
 
 def _stub_tree() -> ast.Module:

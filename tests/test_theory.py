@@ -37,8 +37,19 @@ import reference as ref  # noqa: E402
 RTOL = 1e-10
 ZMAX = 14.0
 
-ALL = ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "gelu", "softplus",
-       "softsign", "silu"]
+ALL = [
+    "identity",
+    "sigmoid",
+    "tanh",
+    "relu",
+    "leaky_relu",
+    "elu",
+    "selu",
+    "gelu",
+    "softplus",
+    "softsign",
+    "silu",
+]
 # (name, activation parameters): every activation with PyTorch's defaults, plus non-defaults.
 SPECS = [(a, {}) for a in ALL] + [
     ("leaky_relu", {"negative_slope": 0.2}),
@@ -77,8 +88,14 @@ def _expect(g, name: str, p: dict[str, float], q: float) -> float:
     dens = 1.0 / math.sqrt(2 * math.pi)
     total = 0.0
     for a, b in zip(e[:-1], e[1:], strict=True):
-        val, _ = integrate.quad(lambda z: g(z) * dens * math.exp(-0.5 * z * z), a, b,
-                                epsabs=1e-15, epsrel=1e-12, limit=200)
+        val, _ = integrate.quad(
+            lambda z: g(z) * dens * math.exp(-0.5 * z * z),
+            a,
+            b,
+            epsabs=1e-15,
+            epsrel=1e-12,
+            limit=200,
+        )
         total += val
     return total
 
@@ -98,8 +115,10 @@ def ref_dV(name, p, q):  # dV/dq = E[z phi phi'] / sqrt(q)
 
 def ref_q_star(name, p, sw, sb):
     """q* by brentq on the reference length map (for cases with a finite, nonzero q*)."""
+
     def G(q):
         return sw * sw * ref_V(name, p, q) + sb * sb - q
+
     a, b = 1.0, 1.0
     if G(1.0) > 0:
         while G(b) > 0:
@@ -149,7 +168,7 @@ def test_wide_range_of_q_is_accurate() -> None:
     # large q: tanh(sqrt(q) z) is nearly a step; the closed form for large q of
     # E[sigmoid(sqrt(q) z)^2] = 1/2 - E[sigmoid'(sqrt(q) z)] ~ 1/2 - (1 - pi^2/(6q)) / sqrt(2 pi q)
     q = 1e8
-    expected = 0.5 - (1 - math.pi ** 2 / (6 * q)) / math.sqrt(2 * math.pi * q)
+    expected = 0.5 - (1 - math.pi**2 / (6 * q)) / math.sqrt(2 * math.pi * q)
     assert T.q_map("sigmoid", q, 1.0, 0.0) == pytest.approx(expected, rel=1e-13)
     # tiny q: E[tanh(sqrt(q) z)^2] = q - 2 q^2 + O(q^3)
     q = 1e-6
@@ -191,7 +210,8 @@ def test_relu_is_critical_at_sigma_w_squared_2() -> None:
     assert T.q_star("relu", math.sqrt(2), 0.0, q0=3.5) == 3.5
     # leaky_relu: sigma_w^2 (1 + a^2) / 2 = 1
     assert T.critical_sigma_w("leaky_relu", negative_slope=0.2) == pytest.approx(
-        math.sqrt(2 / 1.04), rel=1e-15)
+        math.sqrt(2 / 1.04), rel=1e-15
+    )
 
 
 def test_tanh_is_critical_at_unit_sigma_w_without_bias() -> None:
@@ -217,16 +237,16 @@ def test_linear_map() -> None:
 @pytest.mark.parametrize(
     "name,sw,sb,q0,expected,kind",
     [
-        ("relu", 1.0, 1.0, 1.0, 2.0, "finite"),          # q = q/2 + 1
-        ("relu", 2.0, 0.0, 1.0, math.inf, "infinite"),   # q doubles per layer
+        ("relu", 1.0, 1.0, 1.0, 2.0, "finite"),  # q = q/2 + 1
+        ("relu", 2.0, 0.0, 1.0, math.inf, "infinite"),  # q doubles per layer
         ("relu", math.sqrt(2), 0.1, 1.0, math.inf, "infinite"),  # q grows by 0.01 per layer
-        ("relu", 2.0, 0.0, 0.0, 0.0, "zero"),            # an unstable fixed point, started on
+        ("relu", 2.0, 0.0, 0.0, 0.0, "zero"),  # an unstable fixed point, started on
         ("tanh", 0.9, 0.0, 1.0, 0.0, "zero"),
-        ("tanh", 1.0, 0.0, 1.0, 0.0, "zero"),            # critical: q_l ~ 1/(2l), still found
-        ("elu", 2.0, 0.0, 1.0, math.inf, "infinite"),    # sigma_w^2 / 2 > 1 at large q
-        ("gelu", 1.8, 0.0, 1e-3, 0.0, "zero"),           # bistable: q = 0 attracts small q0 ...
-        ("gelu", 1.8, 0.0, 1.0, math.inf, "infinite"),   # ... and inf attracts large q0
-        ("tanh", 0.0, 0.3, 1.0, 0.09, "finite"),         # sigma_w = 0: q* = sigma_b^2
+        ("tanh", 1.0, 0.0, 1.0, 0.0, "zero"),  # critical: q_l ~ 1/(2l), still found
+        ("elu", 2.0, 0.0, 1.0, math.inf, "infinite"),  # sigma_w^2 / 2 > 1 at large q
+        ("gelu", 1.8, 0.0, 1e-3, 0.0, "zero"),  # bistable: q = 0 attracts small q0 ...
+        ("gelu", 1.8, 0.0, 1.0, math.inf, "infinite"),  # ... and inf attracts large q0
+        ("tanh", 0.0, 0.3, 1.0, 0.09, "finite"),  # sigma_w = 0: q* = sigma_b^2
     ],
 )
 def test_fixed_point_kinds(name, sw, sb, q0, expected, kind) -> None:
@@ -237,7 +257,8 @@ def test_fixed_point_kinds(name, sw, sb, q0, expected, kind) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["tanh", "sigmoid", "elu", "selu", "gelu", "softplus", "softsign", "silu"])
+    "name", ["tanh", "sigmoid", "elu", "selu", "gelu", "softplus", "softsign", "silu"]
+)
 def test_q_star_is_the_limit_of_the_iteration(name: str) -> None:
     for sw, sb in [(1.2, 0.3), (0.8, 0.5), (1.25, 1.0)]:  # finite q*, F'(q*) <= 0.9
         qs = T.q_star(name, sw, sb)
@@ -291,10 +312,18 @@ def test_fixed_point_and_chi1_match_scipy(spec) -> None:
 
 @pytest.mark.parametrize(
     "spec,sigma_b",
-    [((a, {}), sb) for a in ("tanh", "sigmoid", "softsign", "elu", "selu", "softplus")
-     for sb in (0.0, 0.3)]
-    + [(("gelu", {}), 1.0), (("silu", {}), 1.0), (("elu", {"alpha": 0.5}), 0.2),
-       (("tanh", {}), 0.05), (("tanh", {}), 2.0)],
+    [
+        ((a, {}), sb)
+        for a in ("tanh", "sigmoid", "softsign", "elu", "selu", "softplus")
+        for sb in (0.0, 0.3)
+    ]
+    + [
+        (("gelu", {}), 1.0),
+        (("silu", {}), 1.0),
+        (("elu", {"alpha": 0.5}), 0.2),
+        (("tanh", {}), 0.05),
+        (("tanh", {}), 2.0),
+    ],
     ids=lambda v: _ids(v) if isinstance(v, tuple) else f"sb={v}",
 )
 def test_critical_sigma_w_round_trip(spec, sigma_b: float) -> None:
@@ -448,23 +477,33 @@ def test_activation_spec_forms_and_parameters() -> None:
 @pytest.mark.parametrize(
     "call,match",
     [
-        (lambda: T.q_map("tanhh", 1.0, 1.0, 0.0),
-         r"unknown activation 'tanhh'; valid: 'identity', 'sigmoid'"),
-        (lambda: T.q_map("tanh", 1.0, -1.0, 0.0),
-         "sigma_w must be a finite standard deviation >= 0, got -1"),
+        (
+            lambda: T.q_map("tanhh", 1.0, 1.0, 0.0),
+            r"unknown activation 'tanhh'; valid: 'identity', 'sigmoid'",
+        ),
+        (
+            lambda: T.q_map("tanh", 1.0, -1.0, 0.0),
+            "sigma_w must be a finite standard deviation >= 0, got -1",
+        ),
         (lambda: T.q_map("tanh", 1.0, float("nan"), 0.0), "sigma_w .* got nan"),
         (lambda: T.q_map("tanh", 1.0, 1.0, -0.5), "sigma_b .* got -0.5"),
         (lambda: T.q_map("tanh", 1.0, 1.0, float("inf")), "sigma_b .* got inf"),
         (lambda: T.q_map("tanh", -1.0, 1.0, 0.0), "q must be a finite second moment >= 0, got -1"),
         (lambda: T.q_map("tanh", float("nan"), 1.0, 0.0), "q must be"),
         (lambda: T.q_map("tanh", 1.0, 1e200, 0.0), "sigma_w is too large"),
-        (lambda: T.chi1("tanh", 1.0, 0.0, alpha=1.0),
-         "activation 'tanh' takes no parameters, got 'alpha'"),
-        (lambda: T.chi1("elu", 1.0, 0.0, beta=1.0),
-         "activation 'elu' has no parameter 'beta'; valid: 'alpha'"),
+        (
+            lambda: T.chi1("tanh", 1.0, 0.0, alpha=1.0),
+            "activation 'tanh' takes no parameters, got 'alpha'",
+        ),
+        (
+            lambda: T.chi1("elu", 1.0, 0.0, beta=1.0),
+            "activation 'elu' has no parameter 'beta'; valid: 'alpha'",
+        ),
         (lambda: T.chi1("softplus", 1.0, 0.0, beta=0.0), "beta must be > 0"),
-        (lambda: T.chi1("leaky_relu", 1.0, 0.0, negative_slope=float("nan")),
-         "negative_slope must be finite"),
+        (
+            lambda: T.chi1("leaky_relu", 1.0, 0.0, negative_slope=float("nan")),
+            "negative_slope must be finite",
+        ),
         (lambda: T.chi1("leaky_relu", 1.0, 0.0, negative_slope="x"), "expected a number"),
         (lambda: T.q_star("tanh", 1.0, 0.0, q0=-1.0), "q0 must be"),
         (lambda: T.critical_sigma_w("tanh", sigma_b=float("nan")), "sigma_b"),

@@ -31,8 +31,9 @@ inline bool is_f64(const py::array& a) { return a.dtype().is(py::dtype::of<doubl
 // Accepts only a NumPy array (TypeError otherwise).
 inline py::array as_ndarray(const py::handle& obj, const char* arg) {
   if (!py::isinstance<py::array>(obj))
-    throw py::type_error(detail::cat("argument '", arg, "': expected a numpy.ndarray, got ",
-                                     py::str(py::type::of(obj).attr("__name__")).cast<std::string>()));
+    throw py::type_error(
+        detail::cat("argument '", arg, "': expected a numpy.ndarray, got ",
+                    py::str(py::type::of(obj).attr("__name__")).cast<std::string>()));
   return py::reinterpret_borrow<py::array>(obj);
 }
 
@@ -42,13 +43,15 @@ inline void check_inplace(const py::array& a, const char* arg) {
     throw dtype_error(detail::cat("argument '", arg, "': expected a float32 or float64 array, got ",
                                   dtype_name(a)));
   if (!(a.flags() & py::array::c_style))
-    throw value_error(detail::cat("argument '", arg, "': expected a C-contiguous array, got strides ",
-                                  detail::shape_str(std::vector<std::int64_t>(a.strides(), a.strides() + a.ndim())),
-                                  " (use numpy.ascontiguousarray; fastinit never copies silently)"));
+    throw value_error(detail::cat(
+        "argument '", arg, "': expected a C-contiguous array, got strides ",
+        detail::shape_str(std::vector<std::int64_t>(a.strides(), a.strides() + a.ndim())),
+        " (use numpy.ascontiguousarray; fastinit never copies silently)"));
   if (!a.writeable())
     throw value_error(detail::cat("argument '", arg, "': the array is read-only"));
   if (!(a.flags() & py::detail::npy_api::NPY_ARRAY_ALIGNED_))
-    throw value_error(detail::cat("argument '", arg, "': the array's data is not aligned for its dtype"));
+    throw value_error(
+        detail::cat("argument '", arg, "': the array's data is not aligned for its dtype"));
 }
 
 template <class T>
@@ -94,8 +97,9 @@ inline std::shared_ptr<Generator> default_generator() {
 inline std::shared_ptr<Generator> get_generator(const py::handle& obj) {
   if (obj.is_none()) return default_generator();
   if (!py::isinstance<Generator>(obj))
-    throw py::type_error(detail::cat("argument 'generator': expected a fastinit.Generator or None, got ",
-                                     py::str(py::type::of(obj).attr("__name__")).cast<std::string>()));
+    throw py::type_error(
+        detail::cat("argument 'generator': expected a fastinit.Generator or None, got ",
+                    py::str(py::type::of(obj).attr("__name__")).cast<std::string>()));
   return obj.cast<std::shared_ptr<Generator>>();
 }
 
@@ -122,7 +126,8 @@ inline char dtype_code(const py::handle& dtype) {
 inline std::int64_t size_from_int(const py::handle& d) {
   int overflow = 0;
   const long long v = PyLong_AsLongLongAndOverflow(d.ptr(), &overflow);
-  if (overflow > 0) throw size_error("argument 'shape': a size exceeds 2^63 - 1 and cannot be allocated");
+  if (overflow > 0)
+    throw size_error("argument 'shape': a size exceeds 2^63 - 1 and cannot be allocated");
   if (overflow < 0) throw value_error("argument 'shape': sizes must be non-negative");
   if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
   return static_cast<std::int64_t>(v);
@@ -142,7 +147,9 @@ inline std::vector<std::int64_t> parse_shape(const py::handle& shape) {
     }
   }
   for (auto d : out)
-    if (d < 0) throw value_error(detail::cat("argument 'shape': sizes must be non-negative, got ", detail::shape_str(out)));
+    if (d < 0)
+      throw value_error(detail::cat("argument 'shape': sizes must be non-negative, got ",
+                                    detail::shape_str(out)));
   return out;
 }
 

@@ -85,21 +85,24 @@ PYBIND11_MODULE(FASTINIT_MODULE_NAME, m) {
     }
   });
 
-  m.def("build_info", [] {
-    py::dict d;
-    d["module"] = PYBIND11_TOSTRING(FASTINIT_MODULE_NAME);
-    d["simd_level"] = FASTINIT_SIMD_LEVEL;
-    d["eigen_simd"] = std::string(Eigen::SimdInstructionSetsInUse());
-    d["simd"] = simd_string();
-    d["compiler"] = compiler_string();
-    d["eigen_version"] = FASTINIT_EIGEN_VERSION;
-    d["version"] = FASTINIT_VERSION;
-    d["pybind11_version"] = std::to_string(PYBIND11_VERSION_MAJOR) + "." +
-                            std::to_string(PYBIND11_VERSION_MINOR) + "." +
-                            std::to_string(PYBIND11_VERSION_PATCH);
-    d["num_threads"] = fi::get_num_threads();
-    return d;
-  }, "Which build this is, its SIMD instruction sets, compiler and Eigen version.");
+  m.def(
+      "build_info",
+      [] {
+        py::dict d;
+        d["module"] = PYBIND11_TOSTRING(FASTINIT_MODULE_NAME);
+        d["simd_level"] = FASTINIT_SIMD_LEVEL;
+        d["eigen_simd"] = std::string(Eigen::SimdInstructionSetsInUse());
+        d["simd"] = simd_string();
+        d["compiler"] = compiler_string();
+        d["eigen_version"] = FASTINIT_EIGEN_VERSION;
+        d["version"] = FASTINIT_VERSION;
+        d["pybind11_version"] = std::to_string(PYBIND11_VERSION_MAJOR) + "." +
+                                std::to_string(PYBIND11_VERSION_MINOR) + "." +
+                                std::to_string(PYBIND11_VERSION_PATCH);
+        d["num_threads"] = fi::get_num_threads();
+        return d;
+      },
+      "Which build this is, its SIMD instruction sets, compiler and Eigen version.");
   m.def("cpu_supports_x86_64_v3", &cpu_supports_x86_64_v3,
         "Whether this CPU runs x86-64-v3 code (AVX2, FMA, BMI1/2, F16C, MOVBE).");
 

@@ -33,7 +33,8 @@ py::dict layer_dict(const LayerStats& s, int layer) {
 py::dict diagnosis_dict(const Diagnosis& dg) {
   py::dict d;
   py::list layers;
-  for (std::size_t l = 0; l < dg.layers.size(); ++l) layers.append(layer_dict(dg.layers[l], static_cast<int>(l) + 1));
+  for (std::size_t l = 0; l < dg.layers.size(); ++l)
+    layers.append(layer_dict(dg.layers[l], static_cast<int>(l) + 1));
   d["layers"] = layers;
   d["loss"] = dg.loss;
   d["log_q_slope"] = dg.log_q_slope;
@@ -61,19 +62,26 @@ template <class T>
 Eigen::Map<const Matrix<T>> input(const py::handle& obj, index_t cols) {
   py::array a = as_ndarray(obj, "X");
   if (!a.dtype().is(py::dtype::of<T>()))
-    throw dtype_error(detail::cat("argument 'X': expected the network's dtype, got ", dtype_name(a)));
+    throw dtype_error(
+        detail::cat("argument 'X': expected the network's dtype, got ", dtype_name(a)));
   if (a.ndim() != 2 || a.shape(1) != cols || a.shape(0) < 1)
-    throw shape_error(detail::cat("argument 'X': expected shape (N, ", cols, ") with N >= 1, got ", detail::shape_str(shape_of(a))));
-  if (!(a.flags() & py::array::c_style)) throw value_error("argument 'X': expected a C-contiguous array");
+    throw shape_error(detail::cat("argument 'X': expected shape (N, ", cols, ") with N >= 1, got ",
+                                  detail::shape_str(shape_of(a))));
+  if (!(a.flags() & py::array::c_style))
+    throw value_error("argument 'X': expected a C-contiguous array");
   const T* p = static_cast<const T*>(a.data());
   for (index_t i = 0; i < a.size(); ++i)
-    if (!std::isfinite(p[i])) throw value_error(detail::cat("argument 'X': must be finite, found ", p[i], " at flat index ", i));
+    if (!std::isfinite(p[i]))
+      throw value_error(
+          detail::cat("argument 'X': must be finite, found ", p[i], " at flat index ", i));
   return {p, a.shape(0), cols};
 }
 
 template <class T>
 void bind_typed(py::module_& m) {
-  m.def("diagnose", [](Mlp<T>& net, const py::handle& X, const py::object& y, const py::object& generator) {
+  m.def(
+      "diagnose",
+      [](Mlp<T>& net, const py::handle& X, const py::object& y, const py::object& generator) {
         auto Xm = input<T>(X, net.sizes()[0]);
         Target<T> t;
         py::array lab, dense;
@@ -82,10 +90,12 @@ void bind_typed(py::module_& m) {
           const char kind = a.dtype().kind();
           if (kind == 'i' || kind == 'u') {
             lab = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(a);
-            if (lab.ndim() != 1 || lab.shape(0) != Xm.rows()) throw shape_error("argument 'y': labels must have shape (N,)");
+            if (lab.ndim() != 1 || lab.shape(0) != Xm.rows())
+              throw shape_error("argument 'y': labels must have shape (N,)");
             t.labels = static_cast<const std::int64_t*>(lab.data());
           } else {
-            if (!a.dtype().is(py::dtype::of<T>())) throw dtype_error("argument 'y': expected integer labels or the network's dtype");
+            if (!a.dtype().is(py::dtype::of<T>()))
+              throw dtype_error("argument 'y': expected integer labels or the network's dtype");
             if (!(a.flags() & py::array::c_style) || a.size() != Xm.rows() * net.sizes().back())
               throw shape_error("argument 'y': expected a C-contiguous (N, D_L) array");
             dense = a;
@@ -101,10 +111,13 @@ void bind_typed(py::module_& m) {
           d = diagnose(net, Xm, t, *g);
         }
         return diagnosis_dict(d);
-      }, py::arg("net"), py::arg("X"), py::arg("y") = py::none(), py::arg("generator") = py::none(),
+      },
+      py::arg("net"), py::arg("X"), py::arg("y") = py::none(), py::arg("generator") = py::none(),
       "Per-layer statistics of one forward and backward pass, with the verdict.");
-  m.def("lsuv_", [](Mlp<T>& net, const py::handle& X, double tol, int max_iter, bool orthogonal_init,
-                    const py::object& generator) {
+  m.def(
+      "lsuv_",
+      [](Mlp<T>& net, const py::handle& X, double tol, int max_iter, bool orthogonal_init,
+         const py::object& generator) {
         auto Xm = input<T>(X, net.sizes()[0]);
         auto g = get_generator(generator);
         std::vector<LsuvLayer> r;
@@ -114,7 +127,8 @@ void bind_typed(py::module_& m) {
           r = lsuv_(net, Xm, *g, tol, max_iter, orthogonal_init);
         }
         return lsuv_list(r);
-      }, py::arg("net"), py::arg("X"), py::arg("tol") = 0.1, py::arg("max_iter") = 10,
+      },
+      py::arg("net"), py::arg("X"), py::arg("tol") = 0.1, py::arg("max_iter") = 10,
       py::arg("orthogonal_init") = true, py::arg("generator") = py::none(),
       "Layer-sequential unit-variance init; returns what it did per layer.");
 }
@@ -124,25 +138,43 @@ ExperimentConfig experiment_config(const py::dict& d) {
   for (auto kv : d) {
     const auto k = kv.first.cast<std::string>();
     const py::handle v = kv.second;
-    if (k == "init") c.init = v.cast<std::string>();
-    else if (k == "param") c.param = v.cast<double>();
-    else if (k == "activation") c.activation = Activation::from_name(v.cast<std::string>());
-    else if (k == "negative_slope") c.activation.negative_slope = v.cast<double>();
-    else if (k == "depth") c.depth = v.cast<int>();
-    else if (k == "width") c.width = v.cast<index_t>();
-    else if (k == "classes") c.classes = v.cast<index_t>();
-    else if (k == "batch") c.batch = v.cast<index_t>();
-    else if (k == "sigma_w") c.sigma_w = v.cast<double>();
-    else if (k == "sigma_b") c.sigma_b = v.cast<double>();
-    else if (k == "steps") c.steps = v.cast<int>();
-    else if (k == "optimizer") c.optim.kind = v.cast<std::string>();
-    else if (k == "lr") c.optim.lr = v.cast<double>();
-    else if (k == "momentum") c.optim.momentum = v.cast<double>();
-    else if (k == "clip_mode") c.clip_mode = v.cast<std::string>();
-    else if (k == "clip") c.clip = v.cast<double>();
-    else detail::unknown_name("experiment option", k,
-                              {"init", "param", "activation", "negative_slope", "depth", "width", "classes", "batch",
-                               "sigma_w", "sigma_b", "steps", "optimizer", "lr", "momentum", "clip_mode", "clip"});
+    if (k == "init")
+      c.init = v.cast<std::string>();
+    else if (k == "param")
+      c.param = v.cast<double>();
+    else if (k == "activation")
+      c.activation = Activation::from_name(v.cast<std::string>());
+    else if (k == "negative_slope")
+      c.activation.negative_slope = v.cast<double>();
+    else if (k == "depth")
+      c.depth = v.cast<int>();
+    else if (k == "width")
+      c.width = v.cast<index_t>();
+    else if (k == "classes")
+      c.classes = v.cast<index_t>();
+    else if (k == "batch")
+      c.batch = v.cast<index_t>();
+    else if (k == "sigma_w")
+      c.sigma_w = v.cast<double>();
+    else if (k == "sigma_b")
+      c.sigma_b = v.cast<double>();
+    else if (k == "steps")
+      c.steps = v.cast<int>();
+    else if (k == "optimizer")
+      c.optim.kind = v.cast<std::string>();
+    else if (k == "lr")
+      c.optim.lr = v.cast<double>();
+    else if (k == "momentum")
+      c.optim.momentum = v.cast<double>();
+    else if (k == "clip_mode")
+      c.clip_mode = v.cast<std::string>();
+    else if (k == "clip")
+      c.clip = v.cast<double>();
+    else
+      detail::unknown_name(
+          "experiment option", k,
+          {"init", "param", "activation", "negative_slope", "depth", "width", "classes", "batch",
+           "sigma_w", "sigma_b", "steps", "optimizer", "lr", "momentum", "clip_mode", "clip"});
   }
   c.validate();
   return c;
@@ -154,11 +186,16 @@ void register_experiment(py::module_& m) {
   // One bound name per function: pybind11 picks the overload by the network's class.
   bind_typed<float>(m);
   bind_typed<double>(m);
-  m.def("scheme_names", [] { return scheme_names(); }, "Initialization schemes an experiment accepts.");
+  m.def(
+      "scheme_names", [] { return scheme_names(); },
+      "Initialization schemes an experiment accepts.");
   m.def("verdict_names", [] { return verdict_names(); }, "The verdicts diagnose can give.");
-  m.def("run_experiments", [](const py::list& configs, const py::list& generators, const py::handle& dtype,
-                              int threads) {
-        if (configs.size() != generators.size()) throw value_error("run_experiments: one generator per configuration");
+  m.def(
+      "run_experiments",
+      [](const py::list& configs, const py::list& generators, const py::handle& dtype,
+         int threads) {
+        if (configs.size() != generators.size())
+          throw value_error("run_experiments: one generator per configuration");
         std::vector<ExperimentConfig> cs;
         std::vector<Generator> gens;
         for (auto c : configs) cs.push_back(experiment_config(c.cast<py::dict>()));
@@ -175,13 +212,16 @@ void register_experiment(py::module_& m) {
         for (const auto& r : rs) {
           py::dict d = diagnosis_dict(r.diagnosis);
           d["lsuv"] = lsuv_list(r.lsuv);
-          d["train_loss"] = py::array_t<double>(static_cast<py::ssize_t>(r.train_loss.size()), r.train_loss.data());
+          d["train_loss"] = py::array_t<double>(static_cast<py::ssize_t>(r.train_loss.size()),
+                                                r.train_loss.data());
           d["train_nonfinite"] = r.train_nonfinite;
           out.append(d);
         }
         return out;
-      }, py::arg("configs"), py::arg("generators"), py::arg("dtype"), py::arg("threads") = 0,
-      "Run experiments on the thread pool (experiment i draws from generators[i]); threads > 0 caps this call's threads.");
+      },
+      py::arg("configs"), py::arg("generators"), py::arg("dtype"), py::arg("threads") = 0,
+      "Run experiments on the thread pool (experiment i draws from generators[i]); threads > 0 "
+      "caps this call's threads.");
 }
 
 }  // namespace fastinit::py_glue

@@ -4,7 +4,8 @@
 namespace fastinit::py_glue {
 
 void register_random(py::module_& m) {
-  py::class_<Generator, std::shared_ptr<Generator>>(m, "Generator", py::module_local(),
+  py::class_<Generator, std::shared_ptr<Generator>>(
+      m, "Generator", py::module_local(),
       "Philox4x32-10 counter-based generator: element i of a fill is a pure function of "
       "(seed, stream, offset + i // elements_per_block).")
       .def(py::init([](std::uint64_t seed, std::uint64_t stream, std::uint64_t offset) {
@@ -17,48 +18,66 @@ void register_random(py::module_& m) {
                     "The next unused 128-bit block of the stream.")
       .def_property_readonly("spawned", &Generator::spawned, "How many children were spawned.")
       .def("_restore_spawned", &Generator::set_spawned, py::arg("n"), "Used by unpickling.")
-      .def("spawn", [](Generator& g, std::int64_t n) {
-             if (n < 0) throw value_error(detail::cat("spawn: n must be >= 0, got ", n));
-             auto kids = g.spawn(static_cast<std::size_t>(n));
-             std::vector<std::shared_ptr<Generator>> out;
-             for (auto& k : kids) out.push_back(std::make_shared<Generator>(k));
-             return out;
-           }, py::arg("n"), "n independent child generators (new streams).")
-      .def("clone", [](const Generator& g) { return std::make_shared<Generator>(g); },
-           "A copy with the same state.")
+      .def(
+          "spawn",
+          [](Generator& g, std::int64_t n) {
+            if (n < 0) throw value_error(detail::cat("spawn: n must be >= 0, got ", n));
+            auto kids = g.spawn(static_cast<std::size_t>(n));
+            std::vector<std::shared_ptr<Generator>> out;
+            for (auto& k : kids) out.push_back(std::make_shared<Generator>(k));
+            return out;
+          },
+          py::arg("n"), "n independent child generators (new streams).")
+      .def(
+          "clone", [](const Generator& g) { return std::make_shared<Generator>(g); },
+          "A copy with the same state.")
       // Pickling (any protocol) and copy go through fastinit._loader.rebuild_generator, so a
       // pickle made with one compiled module loads with the other.
-      .def("__reduce__", [](const Generator& g) {
-        auto rebuild = py::module_::import("fastinit._loader").attr("rebuild_generator");
-        return py::make_tuple(rebuild, py::make_tuple(g.seed(), g.stream(), g.offset(), g.spawned()));
-      })
+      .def("__reduce__",
+           [](const Generator& g) {
+             auto rebuild = py::module_::import("fastinit._loader").attr("rebuild_generator");
+             return py::make_tuple(rebuild,
+                                   py::make_tuple(g.seed(), g.stream(), g.offset(), g.spawned()));
+           })
       .def("__repr__", [](const Generator& g) {
         return detail::cat("fastinit.Generator(seed=", g.seed(), ", stream=", g.stream(),
                            ", offset=", g.offset(), ")");
       });
 
   m.def("default_generator", &default_generator, "The generator used when generator=None.");
-  m.def("manual_seed", [](std::uint64_t seed) {
+  m.def(
+      "manual_seed",
+      [](std::uint64_t seed) {
         auto& s = default_generator_state();
         std::lock_guard<std::mutex> lk(s.m);
         s.gen = std::make_shared<Generator>(seed);
         s.initial_seed = seed;
         return s.gen;
-      }, py::arg("seed"), "Reseed the default generator; returns it.");
-  m.def("initial_seed", [] {
-    auto& s = default_generator_state();
-    std::lock_guard<std::mutex> lk(s.m);
-    return s.initial_seed;
-  }, "The seed of the default generator.");
+      },
+      py::arg("seed"), "Reseed the default generator; returns it.");
+  m.def(
+      "initial_seed",
+      [] {
+        auto& s = default_generator_state();
+        std::lock_guard<std::mutex> lk(s.m);
+        return s.initial_seed;
+      },
+      "The seed of the default generator.");
 
   m.def("get_num_threads", &get_num_threads, "Threads used by fastinit's parallel loops.");
   m.def("set_num_threads", &set_num_threads, py::arg("n"),
         "Set the number of threads (results are bit-identical for any value).");
 
-  m.def("philox4x32_10", [](std::array<std::uint32_t, 4> ctr, std::array<std::uint32_t, 2> key) {
+  m.def(
+      "philox4x32_10",
+      [](std::array<std::uint32_t, 4> ctr, std::array<std::uint32_t, 2> key) {
         return philox::philox4x32_10(ctr, key);
-      }, py::arg("counter"), py::arg("key"), "One Philox4x32-10 block (the published reference form).");
-  m.def("random_bits", [](std::int64_t n, const py::object& generator) {
+      },
+      py::arg("counter"), py::arg("key"),
+      "One Philox4x32-10 block (the published reference form).");
+  m.def(
+      "random_bits",
+      [](std::int64_t n, const py::object& generator) {
         if (n < 0) throw value_error(detail::cat("random_bits: n must be >= 0, got ", n));
         auto g = get_generator(generator);
         auto buf = aligned_alloc_array<std::uint32_t>(static_cast<std::size_t>(n));
@@ -67,7 +86,8 @@ void register_random(py::module_& m) {
           random_bits(buf.get(), static_cast<std::size_t>(n), *g);
         }
         return adopt(std::move(buf), {n});
-      }, py::arg("n"), py::arg("generator") = py::none(),
+      },
+      py::arg("n"), py::arg("generator") = py::none(),
       "n raw 32-bit words: word i is lane i % 4 of block offset + i // 4.");
 }
 

@@ -27,7 +27,8 @@ Activation theory_activation(const std::string& name, const std::optional<py::di
       if (a.kind == Act::softplus) takes = {"beta", "threshold"};
       if (std::find(takes.begin(), takes.end(), key) == takes.end()) {
         if (takes.empty())
-          throw value_error(detail::cat("activation '", a.name(), "' takes no parameters, got '", key, "'"));
+          throw value_error(
+              detail::cat("activation '", a.name(), "' takes no parameters, got '", key, "'"));
         throw value_error(detail::cat("activation '", a.name(), "' has no parameter '", key,
                                       "'; valid: ", detail::join(takes)));
       }
@@ -36,10 +37,14 @@ Activation theory_activation(const std::string& name, const std::optional<py::di
         throw value_error(detail::cat("activation parameter '", key, "': expected a number, got ",
                                       py::repr(v).cast<std::string>()));
       const double x = py::float_(py::reinterpret_borrow<py::object>(v)).cast<double>();
-      if (key == "negative_slope") a.negative_slope = x;
-      else if (key == "alpha") a.alpha = x;
-      else if (key == "beta") a.beta = x;
-      else a.threshold = x;
+      if (key == "negative_slope")
+        a.negative_slope = x;
+      else if (key == "alpha")
+        a.alpha = x;
+      else if (key == "beta")
+        a.beta = x;
+      else
+        a.threshold = x;
     }
   }
   a.validate();
@@ -68,25 +73,36 @@ using Params = std::optional<py::dict>;
 }  // namespace
 
 void register_theory(py::module_& m) {
-  m.def("theory_q_map", [](const std::string& act, double q, double sw, double sb, const Params& p) {
+  m.def(
+      "theory_q_map",
+      [](const std::string& act, double q, double sw, double sb, const Params& p) {
         const Activation a = theory_activation(act, p);
         py::gil_scoped_release nogil;
         return theory::q_map(a, q, sw, sb);
-      }, py::arg("activation"), py::arg("q"), py::arg("sigma_w"), py::arg("sigma_b"),
+      },
+      py::arg("activation"), py::arg("q"), py::arg("sigma_w"), py::arg("sigma_b"),
       py::arg("params") = py::none(), "Length map sigma_w^2 E[phi(sqrt(q) z)^2] + sigma_b^2.");
-  m.def("theory_q_map_slope", [](const std::string& act, double q, double sw, const Params& p) {
+  m.def(
+      "theory_q_map_slope",
+      [](const std::string& act, double q, double sw, const Params& p) {
         const Activation a = theory_activation(act, p);
         py::gil_scoped_release nogil;
         return theory::q_map_slope(a, q, sw);
-      }, py::arg("activation"), py::arg("q"), py::arg("sigma_w"), py::arg("params") = py::none(),
+      },
+      py::arg("activation"), py::arg("q"), py::arg("sigma_w"), py::arg("params") = py::none(),
       "Derivative of the length map in q: sigma_w^2 E[z phi phi'](sqrt(q) z) / sqrt(q).");
-  m.def("theory_chi", [](const std::string& act, double q, double sw, const Params& p) {
+  m.def(
+      "theory_chi",
+      [](const std::string& act, double q, double sw, const Params& p) {
         const Activation a = theory_activation(act, p);
         py::gil_scoped_release nogil;
         return theory::chi(a, q, sw);
-      }, py::arg("activation"), py::arg("q"), py::arg("sigma_w"), py::arg("params") = py::none(),
+      },
+      py::arg("activation"), py::arg("q"), py::arg("sigma_w"), py::arg("params") = py::none(),
       "chi(q) = sigma_w^2 E[phi'(sqrt(q) z)^2] (q = inf gives the limit).");
-  m.def("theory_q_star", [](const std::string& act, double sw, double sb, double q0, const Params& p) {
+  m.def(
+      "theory_q_star",
+      [](const std::string& act, double sw, double sb, double q0, const Params& p) {
         const Activation a = theory_activation(act, p);
         theory::FixedPoint fp;
         {
@@ -94,9 +110,13 @@ void register_theory(py::module_& m) {
           fp = theory::q_star(a, sw, sb, q0);
         }
         return fixed_point_dict(fp);
-      }, py::arg("activation"), py::arg("sigma_w"), py::arg("sigma_b"), py::arg("q0") = 1.0,
-      py::arg("params") = py::none(), "Fixed point of the length map reached from q0: dict(q_star, kind, evaluations, converged).");
-  m.def("theory_depth_scales", [](const std::string& act, double sw, double sb, double q0, const Params& p) {
+      },
+      py::arg("activation"), py::arg("sigma_w"), py::arg("sigma_b"), py::arg("q0") = 1.0,
+      py::arg("params") = py::none(),
+      "Fixed point of the length map reached from q0: dict(q_star, kind, evaluations, converged).");
+  m.def(
+      "theory_depth_scales",
+      [](const std::string& act, double sw, double sb, double q0, const Params& p) {
         const Activation a = theory_activation(act, p);
         theory::DepthScales d;
         {
@@ -110,30 +130,43 @@ void register_theory(py::module_& m) {
         out["xi_c"] = d.xi_c;
         out["phase"] = d.phase;
         return out;
-      }, py::arg("activation"), py::arg("sigma_w"), py::arg("sigma_b"), py::arg("q0") = 1.0,
-      py::arg("params") = py::none(), "q*, chi1, the length map's slope at q*, xi_q, xi_c and the phase.");
-  m.def("theory_critical_sigma_w", [](const std::string& act, double sb, double q0, const Params& p) {
+      },
+      py::arg("activation"), py::arg("sigma_w"), py::arg("sigma_b"), py::arg("q0") = 1.0,
+      py::arg("params") = py::none(),
+      "q*, chi1, the length map's slope at q*, xi_q, xi_c and the phase.");
+  m.def(
+      "theory_critical_sigma_w",
+      [](const std::string& act, double sb, double q0, const Params& p) {
         const Activation a = theory_activation(act, p);
         py::gil_scoped_release nogil;
         return theory::critical_sigma_w(a, sb, q0);
-      }, py::arg("activation"), py::arg("sigma_b") = 0.0, py::arg("q0") = 1.0, py::arg("params") = py::none(),
+      },
+      py::arg("activation"), py::arg("sigma_b") = 0.0, py::arg("q0") = 1.0,
+      py::arg("params") = py::none(),
       "sigma_w with chi1 = 1 at the given sigma_b (ValueError when there is none).");
-  m.def("theory_predict", [](const std::string& act, double sw, double sb, double q0, std::int64_t depth,
-                             const Params& p) {
+  m.def(
+      "theory_predict",
+      [](const std::string& act, double sw, double sb, double q0, std::int64_t depth,
+         const Params& p) {
         const Activation a = theory_activation(act, p);
         theory::Prediction pr;
         {
           py::gil_scoped_release nogil;
           pr = theory::predict(a, sw, sb, q0, depth);
         }
-        return py::make_tuple(py::array_t<double>(static_cast<py::ssize_t>(pr.q.size()), pr.q.data()),
-                              py::array_t<double>(static_cast<py::ssize_t>(pr.chi.size()), pr.chi.data()));
-      }, py::arg("activation"), py::arg("sigma_w"), py::arg("sigma_b"), py::arg("q0"), py::arg("depth"),
-      py::arg("params") = py::none(), "Per-layer (q_l, chi(q_l)) for l = 1..depth from the input's mean square q0.");
-  m.def("theory_phase_diagram", [](const std::string& act,
-                                   const py::array_t<double, py::array::c_style | py::array::forcecast>& sw,
-                                   const py::array_t<double, py::array::c_style | py::array::forcecast>& sb,
-                                   double q0, const Params& p) {
+        return py::make_tuple(
+            py::array_t<double>(static_cast<py::ssize_t>(pr.q.size()), pr.q.data()),
+            py::array_t<double>(static_cast<py::ssize_t>(pr.chi.size()), pr.chi.data()));
+      },
+      py::arg("activation"), py::arg("sigma_w"), py::arg("sigma_b"), py::arg("q0"),
+      py::arg("depth"), py::arg("params") = py::none(),
+      "Per-layer (q_l, chi(q_l)) for l = 1..depth from the input's mean square q0.");
+  m.def(
+      "theory_phase_diagram",
+      [](const std::string& act,
+         const py::array_t<double, py::array::c_style | py::array::forcecast>& sw,
+         const py::array_t<double, py::array::c_style | py::array::forcecast>& sb, double q0,
+         const Params& p) {
         const Activation a = theory_activation(act, p);
         const auto w = grid(sw, "sigma_w_grid"), b = grid(sb, "sigma_b_grid");
         Matrix<double> out;
@@ -141,10 +174,13 @@ void register_theory(py::module_& m) {
           py::gil_scoped_release nogil;
           out = theory::phase_diagram(a, w, b, q0);
         }
-        return py::array_t<double>({static_cast<py::ssize_t>(out.rows()), static_cast<py::ssize_t>(out.cols())},
-                                   out.data());
-      }, py::arg("activation"), py::arg("sigma_w_grid"), py::arg("sigma_b_grid"), py::arg("q0") = 1.0,
-      py::arg("params") = py::none(), "chi1 on a grid: out[i, j] = chi1(sigma_w_grid[i], sigma_b_grid[j]).");
+        return py::array_t<double>(
+            {static_cast<py::ssize_t>(out.rows()), static_cast<py::ssize_t>(out.cols())},
+            out.data());
+      },
+      py::arg("activation"), py::arg("sigma_w_grid"), py::arg("sigma_b_grid"), py::arg("q0") = 1.0,
+      py::arg("params") = py::none(),
+      "chi1 on a grid: out[i, j] = chi1(sigma_w_grid[i], sigma_b_grid[j]).");
 }
 
 }  // namespace fastinit::py_glue

@@ -103,10 +103,11 @@ void run(const std::string& name, std::uint64_t seed, const fi::Matrix<float>& X
 
 int main(int argc, char** argv) {
   const std::uint64_t seed = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 0;
-  std::printf("fastinit deep MLP: %d hidden ReLU layers of %d units, %d samples of %d features, "
-              "%d classes, seed %llu, %d threads\n",
-              kHidden, static_cast<int>(H), static_cast<int>(N), static_cast<int>(D),
-              static_cast<int>(K), static_cast<unsigned long long>(seed), fi::get_num_threads());
+  std::printf(
+      "fastinit deep MLP: %d hidden ReLU layers of %d units, %d samples of %d features, "
+      "%d classes, seed %llu, %d threads\n",
+      kHidden, static_cast<int>(H), static_cast<int>(N), static_cast<int>(D), static_cast<int>(K),
+      static_cast<unsigned long long>(seed), fi::get_num_threads());
 
   // Data: X ~ N(0, 1); the label of a row is the arg max of a random linear "teacher" T (K, D).
   fi::Generator data(seed + 1);

@@ -13,8 +13,8 @@ from . import init, optim, theory
 from ._loader import core as _core
 from .clip import clip_by_norm_, clip_grad_norm_, clip_grad_value_, total_norm
 from .diagnostics import Diagnosis, diagnose
-from .sweep import Results, sweep
 from .mlp import MLP, Grads, History
+from .sweep import Results, sweep
 
 __version__: str = _core.build_info()["version"]
 

@@ -63,44 +63,73 @@ def _names(s: str) -> list[str]:
 
 def _header(fi: Any) -> str:
     info = fi.build_info()
-    return (f"fastinit {fi.__version__} ({info['module']}, {info['simd']}), "
-            f"{fi.get_num_threads()} threads")
+    return (
+        f"fastinit {fi.__version__} ({info['module']}, {info['simd']}), "
+        f"{fi.get_num_threads()} threads"
+    )
 
 
 # ------------------------------------------------------------------------------------- run
+
 
 def _run(args: argparse.Namespace) -> int:
     import fastinit as fi
     from fastinit import report
 
     t0 = time.perf_counter()
-    overrides = {"inits": args.inits, "activations": args.activations, "depths": args.depths,
-                 "width": args.width, "seeds": args.seeds, "batch": args.batch,
-                 "sigma_b": args.sigma_b, "epochs": args.epochs}
+    overrides = {
+        "inits": args.inits,
+        "activations": args.activations,
+        "depths": args.depths,
+        "width": args.width,
+        "seeds": args.seeds,
+        "batch": args.batch,
+        "sigma_b": args.sigma_b,
+        "epochs": args.epochs,
+    }
     p = report.study_parameters(args.quick, **overrides)
     progress = False if args.no_progress else None
     _say(_header(fi))
-    _say(f"{'Quick' if args.quick else 'Full'} study: {len(p['inits'])} schemes"
-         f"{' + the critical sigma_w' if not args.no_critical else ''} x "
-         f"{len(p['activations'])} activations x depths {','.join(map(str, p['depths']))}; "
-         f"width {p['width']}, batch {p['batch']}, {p['seeds']} seed(s), base seed {args.seed}.")
-    _say("One forward + backward pass per configuration on Gaussian inputs; verdict = the most "
-         "common over seeds.\n")
-    results = report.run_study(args.quick, seed=args.seed, progress=progress,
-                               critical=not args.no_critical, log=_say, **overrides)
+    _say(
+        f"{'Quick' if args.quick else 'Full'} study: {len(p['inits'])} schemes"
+        f"{' + the critical sigma_w' if not args.no_critical else ''} x "
+        f"{len(p['activations'])} activations x depths {','.join(map(str, p['depths']))}; "
+        f"width {p['width']}, batch {p['batch']}, {p['seeds']} seed(s), base seed {args.seed}."
+    )
+    _say(
+        "One forward + backward pass per configuration on Gaussian inputs; verdict = the most "
+        "common over seeds.\n"
+    )
+    results = report.run_study(
+        args.quick,
+        seed=args.seed,
+        progress=progress,
+        critical=not args.no_critical,
+        log=_say,
+        **overrides,
+    )
     sweep_seconds = time.perf_counter() - t0
     rows = report.verdict_table(results)
     _say(report.format_verdict_table(rows))
-    _say(f"\n{len(results)} configurations in {sweep_seconds:.1f} s.  "
-         "grad ratio = ||dL/dZ|| at layer 1 / at the output layer "
-         "(>1e3 exploding, <1e-3 vanishing).")
+    _say(
+        f"\n{len(results)} configurations in {sweep_seconds:.1f} s.  "
+        "grad ratio = ||dL/dZ|| at layer 1 / at the output layer "
+        "(>1e3 exploding, <1e-3 vanishing)."
+    )
     if args.no_report:
         return 0
     _say(f"\nWriting the report to {args.out} ...")
-    out = report.write_report(args.out, args.quick, results=results,
-                              sweep_seconds=sweep_seconds, seed=args.seed,
-                              progress=progress, train=not args.no_train,
-                              log=lambda s: _say("  " + s), **overrides)
+    out = report.write_report(
+        args.out,
+        args.quick,
+        results=results,
+        sweep_seconds=sweep_seconds,
+        seed=args.seed,
+        progress=progress,
+        train=not args.no_train,
+        log=lambda s: _say("  " + s),
+        **overrides,
+    )
     _say("\nFiles:")
     for path in {**out["figures"], **out["files"]}.values():
         _say(f"  {path}")
@@ -109,6 +138,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------------------------ sweep
+
 
 def _sweep(args: argparse.Namespace) -> int:
     import fastinit as fi
@@ -121,13 +151,28 @@ def _sweep(args: argparse.Namespace) -> int:
         raise SystemExit("fastinit sweep: error: --inits is empty")
     t0 = time.perf_counter()
     _say(_header(fi))
-    res = fi.sweep(init=inits, activation=args.activations, depth=args.depths, width=args.widths,
-                   seeds=args.seeds, steps=args.steps, threads=args.threads, batch=args.batch,
-                   classes=args.classes, sigma_w=args.sigma_w, sigma_b=args.sigma_b,
-                   normal_std=args.normal_std, optimizer=args.optimizer, lr=args.lr,
-                   momentum=args.momentum, clip_norm=args.clip_norm, clip_value=args.clip_value,
-                   dtype=np.dtype(args.dtype), seed=args.seed,
-                   progress=False if args.no_progress else None)
+    res = fi.sweep(
+        init=inits,
+        activation=args.activations,
+        depth=args.depths,
+        width=args.widths,
+        seeds=args.seeds,
+        steps=args.steps,
+        threads=args.threads,
+        batch=args.batch,
+        classes=args.classes,
+        sigma_w=args.sigma_w,
+        sigma_b=args.sigma_b,
+        normal_std=args.normal_std,
+        optimizer=args.optimizer,
+        lr=args.lr,
+        momentum=args.momentum,
+        clip_norm=args.clip_norm,
+        clip_value=args.clip_value,
+        dtype=np.dtype(args.dtype),
+        seed=args.seed,
+        progress=False if args.no_progress else None,
+    )
     _say(report.format_verdict_table(report.verdict_table(res)))
     _say(f"\n{len(res)} configurations in {time.perf_counter() - t0:.1f} s")
     for target in (args.csv, args.json, args.plot):
@@ -148,11 +193,18 @@ def _sweep(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------------- diagnose
 
 _DIAG_COLUMNS = (
-    ("layer", "layer", "d"), ("activation", "act", "s"), ("z_std", "z std", ".3g"),
-    ("q", "q", ".3g"), ("a_mean", "a mean", ".3g"), ("a_std", "a std", ".3g"),
-    ("dead_frac", "dead", ".0%"), ("saturated_frac", "sat", ".0%"),
-    ("grad_z_norm", "|dZ|", ".3g"), ("grad_w_norm", "|dW|", ".3g"),
-    ("grad_w_ratio", "|dW|/|W|", ".3g"), ("w_row_similarity", "W rows cos", ".3f"),
+    ("layer", "layer", "d"),
+    ("activation", "act", "s"),
+    ("z_std", "z std", ".3g"),
+    ("q", "q", ".3g"),
+    ("a_mean", "a mean", ".3g"),
+    ("a_std", "a std", ".3g"),
+    ("dead_frac", "dead", ".0%"),
+    ("saturated_frac", "sat", ".0%"),
+    ("grad_z_norm", "|dZ|", ".3g"),
+    ("grad_w_norm", "|dW|", ".3g"),
+    ("grad_w_ratio", "|dW|/|W|", ".3g"),
+    ("w_row_similarity", "W rows cos", ".3f"),
 )
 
 
@@ -191,10 +243,12 @@ def _diagnose(args: argparse.Namespace) -> int:
     gx, gw, gy, gd = g.spawn(4)
     dtype = np.dtype(args.dtype)
     X = fi.init.normal((args.batch, sizes[0]), dtype=dtype, generator=gx)
-    kw = report.mlp_init(args.init, args.activation, sigma_w=args.sigma_w, sigma_b=args.sigma_b,
-                         std=args.std)
-    net = fi.MLP(sizes, activation=args.activation, output=args.output, dtype=dtype,
-                 generator=gw, **kw)
+    kw = report.mlp_init(
+        args.init, args.activation, sigma_w=args.sigma_w, sigma_b=args.sigma_b, std=args.std
+    )
+    net = fi.MLP(
+        sizes, activation=args.activation, output=args.output, dtype=dtype, generator=gw, **kw
+    )
     if args.init == "lsuv":
         fi.init.lsuv_(net, X, orthogonal_init=False, generator=gw)
     y: np.ndarray | None = None
@@ -214,9 +268,15 @@ def _diagnose(args: argparse.Namespace) -> int:
     if args.init in ("sigma", "critical"):
         init_desc = f"sigma: W ~ N(0, {args.sigma_w:g}^2 / fan_in), b ~ N(0, {args.sigma_b:g}^2)"
     _say(_header(fi))
-    _say(f"{net!r}\ninit: {init_desc}\ninput: {args.batch} x {sizes[0]} standard-normal; "
-         + ("random targets" if y is not None else
-            "backward pass from a standard-normal upstream gradient (no targets)") + "\n")
+    _say(
+        f"{net!r}\ninit: {init_desc}\ninput: {args.batch} x {sizes[0]} standard-normal; "
+        + (
+            "random targets"
+            if y is not None
+            else "backward pass from a standard-normal upstream gradient (no targets)"
+        )
+        + "\n"
+    )
     _say(format_layer_table(d.layers))
     _say("")
     _say(d.explain())
@@ -242,6 +302,7 @@ def _diagnose(args: argparse.Namespace) -> int:
 
 # ----------------------------------------------------------------------------------- theory
 
+
 def _theory(args: argparse.Namespace) -> int:
     from fastinit.report import _theory as load_theory
 
@@ -266,42 +327,54 @@ def _theory(args: argparse.Namespace) -> int:
             if crit is not None:
                 sws = [x for x in sws if abs(x - crit) > 1e-9 * crit] + [crit]
             sws.sort()
-        _say(f"{act}, sigma_b = {args.sigma_b:g}, q0 = {args.q0:g}"
-             + (f", {', '.join(f'{k}={v:g}' for k, v in a_params.items())}" if a_params else ""))
+        _say(
+            f"{act}, sigma_b = {args.sigma_b:g}, q0 = {args.q0:g}"
+            + (f", {', '.join(f'{k}={v:g}' for k, v in a_params.items())}" if a_params else "")
+        )
         if crit is not None:
             _say(f"  critical sigma_w (chi1 = 1, the edge of chaos): {crit:.6g}")
         else:
             _say(f"  no critical sigma_w: {crit_msg}")
-        head = (f"  {'sigma_w':>10}  {'q*':>10}  {'chi1':>10}  {'dF/dq(q*)':>10}  {'xi_q':>9}  "
-                f"{'xi_c':>9}  phase")
+        head = (
+            f"  {'sigma_w':>10}  {'q*':>10}  {'chi1':>10}  {'dF/dq(q*)':>10}  {'xi_q':>9}  "
+            f"{'xi_c':>9}  phase"
+        )
         _say(head)
         _say("  " + "-" * (len(head) - 2))
         for sw in sws:
             ds = th.depth_scales(act, sw, args.sigma_b, args.q0, **a_params)
             mark = "  <- critical" if crit is not None and abs(sw - crit) <= 1e-9 * crit else ""
-            _say(f"  {sw:>10.6g}  {ds['q_star']:>10.4g}  {ds['chi1']:>10.4g}  "
-                 f"{ds['q_map_slope']:>10.4g}  {ds['xi_q']:>9.3g}  {ds['xi_c']:>9.3g}  "
-                 f"{ds['phase']} ({ds['kind']} q*){mark}")
+            _say(
+                f"  {sw:>10.6g}  {ds['q_star']:>10.4g}  {ds['chi1']:>10.4g}  "
+                f"{ds['q_map_slope']:>10.4g}  {ds['xi_q']:>9.3g}  {ds['xi_c']:>9.3g}  "
+                f"{ds['phase']} ({ds['kind']} q*){mark}"
+            )
         if args.depth:
             sw = sws[0]
             pr = th.predicted_log_slopes(act, sw, args.sigma_b, args.q0, args.depth, **a_params)
-            _say(f"  predicted per layer at sigma_w = {sw:.6g}: q_l and the gradient factor "
-                 "||dL/dz_l|| / ||dL/dz_l+1|| = sqrt(chi(q_l))")
+            _say(
+                f"  predicted per layer at sigma_w = {sw:.6g}: q_l and the gradient factor "
+                "||dL/dz_l|| / ||dL/dz_l+1|| = sqrt(chi(q_l))"
+            )
             for layer, (q, c) in enumerate(zip(pr["q"], pr["chi"], strict=True), start=1):
                 root = math.sqrt(c) if c >= 0 else float("nan")
                 _say(f"    layer {layer:>3}: q = {q:<11.4g} sqrt(chi) = {root:.4g}")
         _say("")
-    _say("q*: fixed point of the length map F(q) = sigma_w^2 E[phi(sqrt(q) z)^2] + sigma_b^2; "
-         "chi1 = sigma_w^2 E[phi'(sqrt(q*) z)^2],\nthe per-layer factor of ||dL/dz||^2 (<1 "
-         "ordered: vanishing; >1 chaotic: exploding); xi_q = -1/log F'(q*), xi_c = -1/log chi1 "
-         "(depth scales in layers).")
+    _say(
+        "q*: fixed point of the length map F(q) = sigma_w^2 E[phi(sqrt(q) z)^2] + sigma_b^2; "
+        "chi1 = sigma_w^2 E[phi'(sqrt(q*) z)^2],\nthe per-layer factor of ||dL/dz||^2 (<1 "
+        "ordered: vanishing; >1 chaotic: exploding); xi_q = -1/log F'(q*), xi_c = -1/log chi1 "
+        "(depth scales in layers)."
+    )
     return 0
 
 
 # ------------------------------------------------------------------------------------ parser
 
-class _DefaultsRawFormatter(argparse.ArgumentDefaultsHelpFormatter,
-                            argparse.RawDescriptionHelpFormatter):
+
+class _DefaultsRawFormatter(
+    argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter
+):
     """Show defaults, keep the description's line breaks."""
 
 
@@ -312,23 +385,29 @@ def build_parser() -> argparse.ArgumentParser:
     Fmt = _DefaultsRawFormatter
 
     p = argparse.ArgumentParser(
-        prog="fastinit", description=__doc__, formatter_class=raw,
+        prog="fastinit",
+        description=__doc__,
+        formatter_class=raw,
         epilog="Examples:\n  fastinit                       # = fastinit run\n"
-               "  fastinit run --quick --out /tmp/report\n"
-               "  fastinit sweep --inits xavier_normal,kaiming_normal --activations relu "
-               "--depths 10,50 --csv r.csv\n"
-               "  fastinit diagnose --sizes 784,256,256,10 --activation tanh --init xavier_normal\n"
-               "  fastinit theory --activation tanh --sigma-w 1.5 --sigma-b 0.05")
-    p.add_argument("--cmakedir", action="store_true",
-                   help="print the CMake package folder and exit")
-    p.add_argument("--includes", action="store_true",
-                   help="print -I flags for the headers and exit")
+        "  fastinit run --quick --out /tmp/report\n"
+        "  fastinit sweep --inits xavier_normal,kaiming_normal --activations relu "
+        "--depths 10,50 --csv r.csv\n"
+        "  fastinit diagnose --sizes 784,256,256,10 --activation tanh --init xavier_normal\n"
+        "  fastinit theory --activation tanh --sigma-w 1.5 --sigma-b 0.05",
+    )
+    p.add_argument(
+        "--cmakedir", action="store_true", help="print the CMake package folder and exit"
+    )
+    p.add_argument(
+        "--includes", action="store_true", help="print -I flags for the headers and exit"
+    )
     p.add_argument("--version", action="store_true", help="print the version and build and exit")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     # run
     r = sub.add_parser(
-        "run", formatter_class=raw,
+        "run",
+        formatter_class=raw,
         help="the classic initialization study and its report (default)",
         description="The classic weight-initialization study on built-in defaults.\n\n"
         "1. A sweep: every scheme x activation x depth, one forward + backward pass each on "
@@ -342,109 +421,218 @@ def build_parser() -> argparse.ArgumentParser:
         "diagram, results.csv,\n   results_layers.csv, results.json, training.json and "
         "index.html.\n\n"
         "Full: 6 schemes x 4 activations x depths 10,50, width 256, 3 seeds (about a minute on 2 "
-        "cores).\n--quick: depth 10, width 64, 1 seed, batch 64, shorter training (seconds).")
-    r.add_argument("--out", default="fastinit-report", metavar="DIR",
-                   help="the report folder (default: ./fastinit-report)")
-    r.add_argument("--quick", action="store_true",
-                   help="small sizes: depth 10, width 64, 1 seed, batch 64, 3 training epochs")
-    r.add_argument("--no-report", action="store_true",
-                   help="print the verdict table only (no figures, no training, no files)")
+        "cores).\n--quick: depth 10, width 64, 1 seed, batch 64, shorter training (seconds).",
+    )
+    r.add_argument(
+        "--out",
+        default="fastinit-report",
+        metavar="DIR",
+        help="the report folder (default: ./fastinit-report)",
+    )
+    r.add_argument(
+        "--quick",
+        action="store_true",
+        help="small sizes: depth 10, width 64, 1 seed, batch 64, 3 training epochs",
+    )
+    r.add_argument(
+        "--no-report",
+        action="store_true",
+        help="print the verdict table only (no figures, no training, no files)",
+    )
     r.add_argument("--no-train", action="store_true", help="skip the training runs on digits")
-    r.add_argument("--no-critical", action="store_true",
-                   help="skip the sweep at the critical sigma_w of mean-field theory")
-    r.add_argument("--inits", type=_names, default=None, metavar="A,B,...",
-                   help=f"schemes (default: {','.join(DEFAULT_INITS)})")
-    r.add_argument("--activations", type=_names, default=None, metavar="A,B,...",
-                   help=f"hidden activations (default: {','.join(DEFAULT_ACTIVATIONS)})")
-    r.add_argument("--depths", type=_ints, default=None, metavar="N,N,...",
-                   help="numbers of hidden layers (default: 10,50; --quick: 10)")
-    r.add_argument("--width", type=int, default=None,
-                   help="hidden width (default: 256; --quick: 64)")
-    r.add_argument("--batch", type=int, default=None,
-                   help="Gaussian input batch of each configuration (default: 128; --quick: 64)")
-    r.add_argument("--seeds", type=int, default=None,
-                   help="seeds per configuration (default: 3; --quick: 1)")
-    r.add_argument("--sigma-b", type=float, default=None,
-                   help="sigma_b of the critical-sigma_w sweep (default: 0.05)")
-    r.add_argument("--epochs", type=int, default=None,
-                   help="training epochs on digits (default: 10; --quick: 3)")
+    r.add_argument(
+        "--no-critical",
+        action="store_true",
+        help="skip the sweep at the critical sigma_w of mean-field theory",
+    )
+    r.add_argument(
+        "--inits",
+        type=_names,
+        default=None,
+        metavar="A,B,...",
+        help=f"schemes (default: {','.join(DEFAULT_INITS)})",
+    )
+    r.add_argument(
+        "--activations",
+        type=_names,
+        default=None,
+        metavar="A,B,...",
+        help=f"hidden activations (default: {','.join(DEFAULT_ACTIVATIONS)})",
+    )
+    r.add_argument(
+        "--depths",
+        type=_ints,
+        default=None,
+        metavar="N,N,...",
+        help="numbers of hidden layers (default: 10,50; --quick: 10)",
+    )
+    r.add_argument(
+        "--width", type=int, default=None, help="hidden width (default: 256; --quick: 64)"
+    )
+    r.add_argument(
+        "--batch",
+        type=int,
+        default=None,
+        help="Gaussian input batch of each configuration (default: 128; --quick: 64)",
+    )
+    r.add_argument(
+        "--seeds", type=int, default=None, help="seeds per configuration (default: 3; --quick: 1)"
+    )
+    r.add_argument(
+        "--sigma-b",
+        type=float,
+        default=None,
+        help="sigma_b of the critical-sigma_w sweep (default: 0.05)",
+    )
+    r.add_argument(
+        "--epochs",
+        type=int,
+        default=None,
+        help="training epochs on digits (default: 10; --quick: 3)",
+    )
     r.add_argument("--seed", type=int, default=0, help="base seed (default: 0)")
-    r.add_argument("--threads", type=int, default=None,
-                   help="threads of fastinit's pool (default: all cores)")
+    r.add_argument(
+        "--threads", type=int, default=None, help="threads of fastinit's pool (default: all cores)"
+    )
     r.add_argument("--no-progress", action="store_true", help="no progress bars")
 
     # sweep
     s = sub.add_parser(
-        "sweep", formatter_class=Fmt, help="a sweep of init x activation x depth x width x seed",
+        "sweep",
+        formatter_class=Fmt,
+        help="a sweep of init x activation x depth x width x seed",
         description="Diagnose (and optionally train) every configuration of a cross product: a "
         "network of DEPTH hidden layers of WIDTH units, one hidden activation, a softmax output "
         "of CLASSES units, a Gaussian input batch and random labels; prints the verdict table "
         "(most common verdict over the seeds). With --sigma-w / --sigma-b, the `sigma` scheme "
         "(W ~ N(0, sigma_w^2/fan_in), b ~ N(0, sigma_b^2)) is swept over the grid; --inits then "
-        "defaults to none besides it.")
-    s.add_argument("--inits", type=_names, default=None, metavar="A,B,...",
-                   help=f"schemes (default: {','.join(DEFAULT_INITS)}; none with a sigma grid); "
-                        "any of fastinit.sweep.SCHEMES")
-    s.add_argument("--activations", type=_names, default=list(DEFAULT_ACTIVATIONS),
-                   metavar="A,B,...", help="hidden activations")
-    s.add_argument("--depths", type=_ints, default=[10, 50], metavar="N,...",
-                   help="numbers of hidden layers")
+        "defaults to none besides it.",
+    )
+    s.add_argument(
+        "--inits",
+        type=_names,
+        default=None,
+        metavar="A,B,...",
+        help=f"schemes (default: {','.join(DEFAULT_INITS)}; none with a sigma grid); "
+        "any of fastinit.sweep.SCHEMES",
+    )
+    s.add_argument(
+        "--activations",
+        type=_names,
+        default=list(DEFAULT_ACTIVATIONS),
+        metavar="A,B,...",
+        help="hidden activations",
+    )
+    s.add_argument(
+        "--depths", type=_ints, default=[10, 50], metavar="N,...", help="numbers of hidden layers"
+    )
     s.add_argument("--widths", type=_ints, default=[256], metavar="N,...", help="hidden widths")
     s.add_argument("--seeds", type=int, default=5, help="seeds per configuration")
-    s.add_argument("--steps", type=int, default=0,
-                   help="full-batch training steps after the diagnosis (0: none)")
+    s.add_argument(
+        "--steps",
+        type=int,
+        default=0,
+        help="full-batch training steps after the diagnosis (0: none)",
+    )
     s.add_argument("--batch", type=int, default=128, help="batch size")
     s.add_argument("--classes", type=int, default=10, help="output classes")
-    s.add_argument("--sigma-w", type=_floats, default=None, metavar="X,...",
-                   help="sigma_w grid of the `sigma` scheme")
-    s.add_argument("--sigma-b", type=_floats, default=None, metavar="X,...",
-                   help="sigma_b grid of the `sigma` scheme")
+    s.add_argument(
+        "--sigma-w",
+        type=_floats,
+        default=None,
+        metavar="X,...",
+        help="sigma_w grid of the `sigma` scheme",
+    )
+    s.add_argument(
+        "--sigma-b",
+        type=_floats,
+        default=None,
+        metavar="X,...",
+        help="sigma_b grid of the `sigma` scheme",
+    )
     s.add_argument("--normal-std", type=float, default=1.0, help="std of the `normal` scheme")
-    s.add_argument("--optimizer", default="sgd", choices=("sgd", "adam", "adamw"),
-                   help="optimizer of the training steps")
+    s.add_argument(
+        "--optimizer",
+        default="sgd",
+        choices=("sgd", "adam", "adamw"),
+        help="optimizer of the training steps",
+    )
     s.add_argument("--lr", type=float, default=0.01, help="learning rate")
     s.add_argument("--momentum", type=float, default=0.0, help="SGD momentum")
     clip = s.add_mutually_exclusive_group()
-    clip.add_argument("--clip-norm", type=float, default=None,
-                      help="clip the global gradient norm during training")
-    clip.add_argument("--clip-value", type=float, default=None,
-                      help="clip gradient elements during training")
+    clip.add_argument(
+        "--clip-norm",
+        type=float,
+        default=None,
+        help="clip the global gradient norm during training",
+    )
+    clip.add_argument(
+        "--clip-value", type=float, default=None, help="clip gradient elements during training"
+    )
     s.add_argument("--dtype", default="float32", choices=("float32", "float64"), help="dtype")
     s.add_argument("--seed", type=int, default=0, help="base seed")
     s.add_argument("--threads", type=int, default=None, help="threads (default: all cores)")
-    s.add_argument("--csv", metavar="PATH", default=None,
-                   help="write the per-configuration table to PATH and the per-layer one to "
-                        "<stem>_layers.csv beside it")
+    s.add_argument(
+        "--csv",
+        metavar="PATH",
+        default=None,
+        help="write the per-configuration table to PATH and the per-layer one to "
+        "<stem>_layers.csv beside it",
+    )
     s.add_argument("--json", metavar="PATH", default=None, help="write records and layers as JSON")
-    s.add_argument("--plot", metavar="PATH", default=None,
-                   help="write the depth-profile figure (PNG; needs matplotlib)")
-    s.add_argument("--plot-depth", type=int, default=None,
-                   help="the depth shown by --plot (default: the deepest)")
+    s.add_argument(
+        "--plot",
+        metavar="PATH",
+        default=None,
+        help="write the depth-profile figure (PNG; needs matplotlib)",
+    )
+    s.add_argument(
+        "--plot-depth",
+        type=int,
+        default=None,
+        help="the depth shown by --plot (default: the deepest)",
+    )
     s.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     # diagnose
     d = sub.add_parser(
-        "diagnose", formatter_class=Fmt, help="per-layer statistics and verdict of one network",
+        "diagnose",
+        formatter_class=Fmt,
+        help="per-layer statistics and verdict of one network",
         description="Build one fastinit.MLP, run one forward and backward pass on a random "
         "standard-normal batch and print the per-layer table (pre-activation std and second "
         "moment q, activation mean / std, dead and saturated fractions, ||dL/dZ||, ||dW||, "
         "||dW||/||W||, similarity of the rows of W) and the explained verdict. Without --labels "
-        "the backward pass starts from a standard-normal upstream gradient.")
-    d.add_argument("--sizes", type=_ints, default=[784, 256, 256, 256, 256, 10], metavar="N,N,...",
-                   help="layer sizes, input first, output last")
+        "the backward pass starts from a standard-normal upstream gradient.",
+    )
+    d.add_argument(
+        "--sizes",
+        type=_ints,
+        default=[784, 256, 256, 256, 256, 10],
+        metavar="N,N,...",
+        help="layer sizes, input first, output last",
+    )
     d.add_argument("--activation", default="relu", help="hidden activation")
-    d.add_argument("--init", default="kaiming_normal",
-                   help="weight initializer: any of fastinit.init.available(), or lsuv, or sigma "
-                        "(with --sigma-w / --sigma-b); kaiming_* and orthogonal use the "
-                        "activation's gain")
+    d.add_argument(
+        "--init",
+        default="kaiming_normal",
+        help="weight initializer: any of fastinit.init.available(), or lsuv, or sigma "
+        "(with --sigma-w / --sigma-b); kaiming_* and orthogonal use the "
+        "activation's gain",
+    )
     d.add_argument("--std", type=float, default=1.0, help="std of --init normal")
     d.add_argument("--sigma-w", type=float, default=1.0, help="sigma_w of --init sigma")
     d.add_argument("--sigma-b", type=float, default=0.0, help="sigma_b of --init sigma")
-    d.add_argument("--output", default="softmax", choices=("linear", "sigmoid", "softmax"),
-                   help="output activation (and loss)")
+    d.add_argument(
+        "--output",
+        default="softmax",
+        choices=("linear", "sigmoid", "softmax"),
+        help="output activation (and loss)",
+    )
     d.add_argument("--batch", type=int, default=256, help="batch size")
-    d.add_argument("--labels", action="store_true",
-                   help="backward pass from the loss on random targets")
+    d.add_argument(
+        "--labels", action="store_true", help="backward pass from the loss on random targets"
+    )
     d.add_argument("--dtype", default="float32", choices=("float32", "float64"), help="dtype")
     d.add_argument("--seed", type=int, default=0, help="seed")
     d.add_argument("--threads", type=int, default=None, help="threads (default: all cores)")
@@ -453,23 +641,39 @@ def build_parser() -> argparse.ArgumentParser:
 
     # theory
     t = sub.add_parser(
-        "theory", formatter_class=Fmt,
+        "theory",
+        formatter_class=Fmt,
         help="mean-field signal propagation: q*, chi1, critical sigma_w",
         description="Mean-field predictions for a wide network with W ~ N(0, sigma_w^2/fan_in), "
         "b ~ N(0, sigma_b^2): the fixed point q* of the pre-activation second moment, chi1 (the "
         "per-layer factor of the squared gradient norm), the depth scales xi_q and xi_c, the "
-        "phase, and the critical sigma_w (chi1 = 1) for the given sigma_b.")
-    t.add_argument("--activation", type=_names, default=["tanh"], metavar="A,...",
-                   help="activation(s)")
-    t.add_argument("--sigma-w", type=_floats, default=None, metavar="X,...",
-                   help="sigma_w value(s) (default: 1, sqrt 2, 2 and the critical sigma_w)")
+        "phase, and the critical sigma_w (chi1 = 1) for the given sigma_b.",
+    )
+    t.add_argument(
+        "--activation", type=_names, default=["tanh"], metavar="A,...", help="activation(s)"
+    )
+    t.add_argument(
+        "--sigma-w",
+        type=_floats,
+        default=None,
+        metavar="X,...",
+        help="sigma_w value(s) (default: 1, sqrt 2, 2 and the critical sigma_w)",
+    )
     t.add_argument("--sigma-b", type=float, default=0.0, help="sigma_b")
     t.add_argument("--q0", type=float, default=1.0, help="second moment of the input")
-    t.add_argument("--negative-slope", type=float, default=None,
-                   help="leaky_relu slope (default: PyTorch's 0.01)")
-    t.add_argument("--depth", type=int, default=0,
-                   help="also print the predicted q_l and gradient factor of layers 1..DEPTH "
-                        "(at the first sigma_w)")
+    t.add_argument(
+        "--negative-slope",
+        type=float,
+        default=None,
+        help="leaky_relu slope (default: PyTorch's 0.01)",
+    )
+    t.add_argument(
+        "--depth",
+        type=int,
+        default=0,
+        help="also print the predicted q_l and gradient factor of layers 1..DEPTH "
+        "(at the first sigma_w)",
+    )
     return p
 
 
@@ -515,9 +719,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"fastinit {args.command}: error: {e}", file=sys.stderr)
         return 2
     except ImportError as e:  # matplotlib (figures) or pandas missing
-        print(f"fastinit {args.command}: error: {e}. The report needs the optional "
-              "dependencies: pip install 'fastinit[report]' (or run with --no-report)",
-              file=sys.stderr)
+        print(
+            f"fastinit {args.command}: error: {e}. The report needs the optional "
+            "dependencies: pip install 'fastinit[report]' (or run with --no-report)",
+            file=sys.stderr,
+        )
         return 1
     p.error(f"unknown command {args.command}")
     return 2

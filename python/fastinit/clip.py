@@ -23,16 +23,20 @@ def _tensors(grads: Grads | Sequence[np.ndarray] | np.ndarray) -> list[np.ndarra
     return list(grads)
 
 
-def clip_grad_norm_(grads: Any, max_norm: float, norm_type: float = 2.0,
-                    error_if_nonfinite: bool = False) -> float:
+def clip_grad_norm_(
+    grads: Any, max_norm: float, norm_type: float = 2.0, error_if_nonfinite: bool = False
+) -> float:
     """PyTorch's ``clip_grad_norm_``: scale all by ``min(max_norm / (total + 1e-6), 1)``.
 
     ``total`` is the ``norm_type``-norm of the per-tensor norms (``inf`` for the max); it is
     returned (before clipping). A non-finite total raises :class:`fastinit.NonFiniteError` when
     ``error_if_nonfinite``, else it propagates into the gradients as in PyTorch.
     """
-    return float(_core.clip_grad_norm_(_tensors(grads), float(max_norm), float(norm_type),
-                                       bool(error_if_nonfinite)))
+    return float(
+        _core.clip_grad_norm_(
+            _tensors(grads), float(max_norm), float(norm_type), bool(error_if_nonfinite)
+        )
+    )
 
 
 def clip_grad_value_(grads: Any, clip_value: float) -> None:

@@ -43,12 +43,16 @@ class Diagnosis:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "layers": self.layers, "verdict": self.verdict, "reason": self.reason,
-            "loss": self.loss, "log_q_slope": self.log_q_slope,
+            "layers": self.layers,
+            "verdict": self.verdict,
+            "reason": self.reason,
+            "loss": self.loss,
+            "log_q_slope": self.log_q_slope,
             "log_grad_z_slope": self.log_grad_z_slope,
             "predicted_log_q_slope": self.predicted_log_q_slope,
             "predicted_log_grad_z_slope": self.predicted_log_grad_z_slope,
-            "sigma_w": self.sigma_w, "sigma_b": self.sigma_b,
+            "sigma_w": self.sigma_w,
+            "sigma_b": self.sigma_b,
         }
 
     def to_pandas(self) -> Any:
@@ -81,17 +85,25 @@ class Diagnosis:
         return f"Diagnosis(verdict={self.verdict!r}, layers={len(self.layers)})"
 
 
-def diagnose(net: MLP, X: np.ndarray, y: np.ndarray | None = None,
-             generator: Any = None) -> Diagnosis:
+def diagnose(
+    net: MLP, X: np.ndarray, y: np.ndarray | None = None, generator: Any = None
+) -> Diagnosis:
     """One forward and backward pass of ``net`` on ``X`` (and ``y``); statistics and verdict."""
     if not isinstance(net, MLP):
         raise TypeError(f"expected a fastinit.MLP, got {type(net).__name__}")
     d = _core.diagnose(net._core, X, y, generator)
     acts = (*net.activations, net.output)
-    for row, act in zip(d["layers"], acts):
+    for row, act in zip(d["layers"], acts, strict=True):
         row["activation"] = act
-    out = Diagnosis(d["layers"], d["verdict"], d["reason"], d["loss"], d["log_q_slope"],
-                    d["log_grad_z_slope"], acts)
+    out = Diagnosis(
+        d["layers"],
+        d["verdict"],
+        d["reason"],
+        d["loss"],
+        d["log_q_slope"],
+        d["log_grad_z_slope"],
+        acts,
+    )
     _add_predictions(out, net, X)
     return out
 
@@ -118,8 +130,7 @@ def _add_predictions(d: Diagnosis, net: MLP, X: np.ndarray) -> None:
         return
     d.sigma_w, d.sigma_b = float(np.sqrt(sw2)), float(np.sqrt(sb2))
     try:
-        p = theory.predicted_log_slopes(hidden[0], d.sigma_w, d.sigma_b, q0=q0,
-                                        depth=len(hidden))
+        p = theory.predicted_log_slopes(hidden[0], d.sigma_w, d.sigma_b, q0=q0, depth=len(hidden))
     except ValueError:
         return
     with np.errstate(all="ignore"):

@@ -160,9 +160,7 @@ def get(name: str) -> Callable[..., Array]:
     try:
         return _INPLACE[key]
     except KeyError:
-        raise ValueError(
-            f"unknown initializer {name!r}; valid: {', '.join(available())}"
-        ) from None
+        raise ValueError(f"unknown initializer {name!r}; valid: {', '.join(available())}") from None
 
 
 __all__ = sorted(

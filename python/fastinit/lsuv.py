@@ -9,8 +9,15 @@ import numpy as np
 from ._loader import core as _core
 
 
-def lsuv_(net: Any, X: np.ndarray, tol: float = 0.1, max_iter: int = 10, *,
-          orthogonal_init: bool = True, generator: Any = None) -> list[dict[str, float]]:
+def lsuv_(
+    net: Any,
+    X: np.ndarray,
+    tol: float = 0.1,
+    max_iter: int = 10,
+    *,
+    orthogonal_init: bool = True,
+    generator: Any = None,
+) -> list[dict[str, float]]:
     """Orthogonal pre-init, then per layer rescale W_l (and b_l) until Var(Z_l) is within
     ``tol`` of 1 on the batch ``X`` (at most ``max_iter`` times). Returns, per layer, the
     iterations, the variance before and after, and the total scale applied."""
@@ -18,5 +25,6 @@ def lsuv_(net: Any, X: np.ndarray, tol: float = 0.1, max_iter: int = 10, *,
 
     if not isinstance(net, MLP):
         raise TypeError(f"lsuv_ expects a fastinit.MLP, got {type(net).__name__}")
-    return list(_core.lsuv_(net._core, X, float(tol), int(max_iter), bool(orthogonal_init),
-                            generator))
+    return list(
+        _core.lsuv_(net._core, X, float(tol), int(max_iter), bool(orthogonal_init), generator)
+    )

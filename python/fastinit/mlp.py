@@ -40,7 +40,7 @@ class Grads:
 
     def tensors(self) -> list[np.ndarray]:
         """``[dW_1, db_1, dW_2, db_2, ...]`` (PyTorch's parameter order)."""
-        return [t for pair in zip(self.weights, self.biases) for t in pair]
+        return [t for pair in zip(self.weights, self.biases, strict=True) for t in pair]
 
     def __len__(self) -> int:
         return len(self.weights)
@@ -62,8 +62,11 @@ class History:
     stopped: bool  #: the callback stopped training
 
 
-def _activation_list(activation: ActivationSpec | Sequence[ActivationSpec], hidden: int,
-                     activation_kwargs: Mapping[str, float] | None) -> list[Any]:
+def _activation_list(
+    activation: ActivationSpec | Sequence[ActivationSpec],
+    hidden: int,
+    activation_kwargs: Mapping[str, float] | None,
+) -> list[Any]:
     if isinstance(activation, (str, tuple)):
         specs: list[Any] = [activation] * max(hidden, 1)  # validated even without hidden layers
     else:
@@ -145,7 +148,9 @@ class MLP:
     ) -> None:
         """(Re-)initialize every weight, then every bias, layer by layer, from ``generator``."""
         if init == "lsuv":
-            raise ValueError("init='lsuv' needs data: build the net, then call fastinit.init.lsuv_(net, X)")
+            raise ValueError(
+                "init='lsuv' needs data: build the net, then call fastinit.init.lsuv_(net, X)"
+            )
         wfill = _init.get(init) if isinstance(init, str) else init
         bfill = _init.get(bias_init) if isinstance(bias_init, str) else bias_init
         for w in self.weights:
@@ -155,7 +160,7 @@ class MLP:
 
     def parameters(self) -> list[np.ndarray]:
         """``[W_1, b_1, W_2, b_2, ...]`` as writeable views (PyTorch's order)."""
-        return [t for pair in zip(self.weights, self.biases) for t in pair]
+        return [t for pair in zip(self.weights, self.biases, strict=True) for t in pair]
 
     def forward(self, X: np.ndarray) -> np.ndarray:
         """The prediction (N, D_L) after the output activation."""
@@ -169,7 +174,9 @@ class MLP:
     def new_grads(self) -> Grads:
         return Grads(self._core.new_grads())
 
-    def loss_and_grad(self, X: np.ndarray, y: np.ndarray, grads: Grads | None = None) -> tuple[float, Grads]:
+    def loss_and_grad(
+        self, X: np.ndarray, y: np.ndarray, grads: Grads | None = None
+    ) -> tuple[float, Grads]:
         """Forward and backward: ``(loss, grads)``; pass ``grads`` to reuse its buffer."""
         g = grads if grads is not None else self.new_grads()
         return float(self._core.loss_and_grad(X, y, g._core)), g
@@ -214,7 +221,9 @@ class MLP:
         if clip_norm is not None:
             mode, thr = (clip_mode or "norm"), float(clip_norm)
             if mode not in ("norm", "per_tensor"):
-                raise ValueError(f"clip_mode with clip_norm must be 'norm' or 'per_tensor', got {mode!r}")
+                raise ValueError(
+                    f"clip_mode with clip_norm must be 'norm' or 'per_tensor', got {mode!r}"
+                )
         elif clip_value is not None:
             mode, thr = "value", float(clip_value)
             if clip_mode not in (None, "value"):
@@ -224,23 +233,45 @@ class MLP:
                 raise ValueError("clip_mode needs clip_norm or clip_value")
             mode, thr = "none", 0.0
         opt = {
-            "kind": optimizer, "lr": lr, "momentum": momentum, "dampening": dampening,
-            "nesterov": nesterov, "beta1": betas[0],
-            "beta2": betas[1], "eps": eps,
+            "kind": optimizer,
+            "lr": lr,
+            "momentum": momentum,
+            "dampening": dampening,
+            "nesterov": nesterov,
+            "beta1": betas[0],
+            "beta2": betas[1],
+            "eps": eps,
         }
         # PyTorch's defaults: 0 for SGD and Adam, 1e-2 for AdamW.
-        opt["weight_decay"] = (0.01 if optimizer == "adamw" else 0.0) if weight_decay is None else weight_decay
-        h = self._core.fit(X, y, int(epochs), int(batch_size), bool(shuffle), opt, mode, thr,
-                           float(norm_type), generator, callback, int(callback_every))
+        opt["weight_decay"] = (
+            (0.01 if optimizer == "adamw" else 0.0) if weight_decay is None else weight_decay
+        )
+        h = self._core.fit(
+            X,
+            y,
+            int(epochs),
+            int(batch_size),
+            bool(shuffle),
+            opt,
+            mode,
+            thr,
+            float(norm_type),
+            generator,
+            callback,
+            int(callback_every),
+        )
         return History(**h)
 
     def __repr__(self) -> str:
-        return (f"MLP({list(self.layer_sizes)}, activation={list(self.activations)}, "
-                f"output={self.output!r}, dtype={self.dtype.name})")
+        return (
+            f"MLP({list(self.layer_sizes)}, activation={list(self.activations)}, "
+            f"output={self.output!r}, dtype={self.dtype.name})"
+        )
 
 
-def _call_init(fill: Callable[..., Any], w: np.ndarray, generator: Any,
-               kwargs: Mapping[str, Any] | None) -> None:
+def _call_init(
+    fill: Callable[..., Any], w: np.ndarray, generator: Any, kwargs: Mapping[str, Any] | None
+) -> None:
     kw = dict(kwargs or {})
     if generator is not None:
         kw["generator"] = generator

@@ -37,28 +37,68 @@ class _Optimizer:
 class SGD(_Optimizer):
     """torch.optim.SGD: momentum, dampening, Nesterov, weight decay."""
 
-    def __init__(self, net: MLP, lr: float = 1e-3, momentum: float = 0.0, dampening: float = 0.0,
-                 weight_decay: float = 0.0, nesterov: bool = False) -> None:
-        super().__init__(net, kind="sgd", lr=lr, momentum=momentum, dampening=dampening,
-                         weight_decay=weight_decay, nesterov=nesterov)
+    def __init__(
+        self,
+        net: MLP,
+        lr: float = 1e-3,
+        momentum: float = 0.0,
+        dampening: float = 0.0,
+        weight_decay: float = 0.0,
+        nesterov: bool = False,
+    ) -> None:
+        super().__init__(
+            net,
+            kind="sgd",
+            lr=lr,
+            momentum=momentum,
+            dampening=dampening,
+            weight_decay=weight_decay,
+            nesterov=nesterov,
+        )
 
 
 class Adam(_Optimizer):
     """torch.optim.Adam (L2 weight decay added to the gradient)."""
 
-    def __init__(self, net: MLP, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8, weight_decay: float = 0.0) -> None:
-        super().__init__(net, kind="adam", lr=lr, beta1=betas[0], beta2=betas[1], eps=eps,
-                         weight_decay=weight_decay)
+    def __init__(
+        self,
+        net: MLP,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(
+            net,
+            kind="adam",
+            lr=lr,
+            beta1=betas[0],
+            beta2=betas[1],
+            eps=eps,
+            weight_decay=weight_decay,
+        )
 
 
 class AdamW(_Optimizer):
     """torch.optim.AdamW (decoupled weight decay, default 1e-2)."""
 
-    def __init__(self, net: MLP, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8, weight_decay: float = 1e-2) -> None:
-        super().__init__(net, kind="adamw", lr=lr, beta1=betas[0], beta2=betas[1], eps=eps,
-                         weight_decay=weight_decay)
+    def __init__(
+        self,
+        net: MLP,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+    ) -> None:
+        super().__init__(
+            net,
+            kind="adamw",
+            lr=lr,
+            beta1=betas[0],
+            beta2=betas[1],
+            eps=eps,
+            weight_decay=weight_decay,
+        )
 
 
 __all__ = ["SGD", "Adam", "AdamW"]

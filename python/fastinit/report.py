@@ -50,17 +50,35 @@ TRAIN_INITS: tuple[str, ...] = ("zeros", "normal", "xavier_normal", "kaiming_nor
 CRITICAL = "critical"  #: the scheme label of the sigma sweep at the critical sigma_w
 
 FULL: dict[str, Any] = {
-    "inits": DEFAULT_INITS, "activations": DEFAULT_ACTIVATIONS, "depths": (10, 50), "width": 256,
-    "seeds": 3, "batch": 128, "sigma_b": 0.05,
-    "train_activations": ("relu", "tanh"), "train_depth": 10, "train_width": 128, "epochs": 10,
+    "inits": DEFAULT_INITS,
+    "activations": DEFAULT_ACTIVATIONS,
+    "depths": (10, 50),
+    "width": 256,
+    "seeds": 3,
+    "batch": 128,
+    "sigma_b": 0.05,
+    "train_activations": ("relu", "tanh"),
+    "train_depth": 10,
+    "train_width": 128,
+    "epochs": 10,
     "hist_inits": ("normal", "xavier_normal", "kaiming_normal"),
     "hist_activations": ("tanh", "relu"),
-    "hist_width": 256, "hist_batch": 512, "phase_grid": (161, 81),
+    "hist_width": 256,
+    "hist_batch": 512,
+    "phase_grid": (161, 81),
 }
 QUICK: dict[str, Any] = {
-    **FULL, "depths": (10,), "width": 64, "seeds": 1, "batch": 64,
-    "train_activations": ("relu",), "train_width": 64, "epochs": 3,
-    "hist_width": 64, "hist_batch": 256, "phase_grid": (61, 31),
+    **FULL,
+    "depths": (10,),
+    "width": 64,
+    "seeds": 1,
+    "batch": 64,
+    "train_activations": ("relu",),
+    "train_width": 64,
+    "epochs": 3,
+    "hist_width": 64,
+    "hist_batch": 256,
+    "phase_grid": (61, 31),
 }
 
 
@@ -80,8 +98,12 @@ def study_parameters(quick: bool = False, **overrides: Any) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------
 
 _SCHEME_COLORS = {
-    "zeros": "tab:gray", "normal": "tab:red", "xavier_normal": "tab:blue",
-    "kaiming_normal": "tab:green", "orthogonal": "tab:purple", "lsuv": "tab:orange",
+    "zeros": "tab:gray",
+    "normal": "tab:red",
+    "xavier_normal": "tab:blue",
+    "kaiming_normal": "tab:green",
+    "orthogonal": "tab:purple",
+    "lsuv": "tab:orange",
     CRITICAL: "black",
 }
 _SPARE_COLORS = ("tab:brown", "tab:pink", "tab:olive", "tab:cyan", "gold", "navy", "teal")
@@ -97,8 +119,13 @@ _SCHEME_TEXT = {
 }
 
 _VERDICT_COLORS = {
-    "healthy": "#c8e6c9", "vanishing": "#bbdefb", "exploding": "#ffcdd2", "nonfinite": "#ef9a9a",
-    "saturated": "#ffe0b2", "dead": "#d7ccc8", "symmetric": "#e1bee7",
+    "healthy": "#c8e6c9",
+    "vanishing": "#bbdefb",
+    "exploding": "#ffcdd2",
+    "nonfinite": "#ef9a9a",
+    "saturated": "#ffe0b2",
+    "dead": "#d7ccc8",
+    "symmetric": "#e1bee7",
 }
 _VERDICT_TEXT = {
     "healthy": "activations and gradients keep their scale across the depth",
@@ -276,7 +303,7 @@ def _log_line(ax: Any, x: np.ndarray, y: np.ndarray, **kw: Any) -> bool:
     ax.plot(x, yy, **kw)
     last = int(np.flatnonzero(ok)[-1])
     raw = np.asarray(y, dtype=np.float64)
-    if last + 1 < len(raw) and not np.isfinite(raw[last + 1:]).all():
+    if last + 1 < len(raw) and not np.isfinite(raw[last + 1 :]).all():
         ax.plot([x[last]], [yy[last]], marker="x", ms=9, mew=2, ls="none", color=kw.get("color"))
     return True
 
@@ -298,18 +325,27 @@ def verdict_table(results: Results) -> list[dict[str, Any]]:
         counts = Counter(r["verdict"] for r in rs)
         verdict, n = counts.most_common(1)[0]
         ratios = [_ratio(r["grad_z_first"], r["grad_z_last"]) for r in rs]
-        rows.append({
-            "scheme": scheme, "init": rs[0]["init"], "activation": act, "depth": depth,
-            "width": width, "verdict": verdict, "agree": n, "seeds": len(rs),
-            "a_std_first": _median([r["a_std_first"] for r in rs]),
-            "a_std_last": _median([r["a_std_last"] for r in rs]),
-            "grad_z_first": _median([r["grad_z_first"] for r in rs]),
-            "grad_z_last": _median([r["grad_z_last"] for r in rs]),
-            "grad_ratio": _median(ratios),
-            "final_loss": _median([r.get("final_loss", float("nan")) for r in rs]),
-            "sigma_w": rs[0].get("sigma_w"), "sigma_b": rs[0].get("sigma_b"),
-            "reason": next(r["reason"] for r in rs if r["verdict"] == verdict),
-        })
+        rows.append(
+            {
+                "scheme": scheme,
+                "init": rs[0]["init"],
+                "activation": act,
+                "depth": depth,
+                "width": width,
+                "verdict": verdict,
+                "agree": n,
+                "seeds": len(rs),
+                "a_std_first": _median([r["a_std_first"] for r in rs]),
+                "a_std_last": _median([r["a_std_last"] for r in rs]),
+                "grad_z_first": _median([r["grad_z_first"] for r in rs]),
+                "grad_z_last": _median([r["grad_z_last"] for r in rs]),
+                "grad_ratio": _median(ratios),
+                "final_loss": _median([r.get("final_loss", float("nan")) for r in rs]),
+                "sigma_w": rs[0].get("sigma_w"),
+                "sigma_b": rs[0].get("sigma_b"),
+                "reason": next(r["reason"] for r in rs if r["verdict"] == verdict),
+            }
+        )
     return rows
 
 
@@ -361,8 +397,9 @@ def format_verdict_table(rows: Sequence[Mapping[str, Any]]) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def depth_profiles(results: Results, depth: int | None = None, width: int | None = None
-                   ) -> dict[tuple[str, str], dict[str, np.ndarray]]:
+def depth_profiles(
+    results: Results, depth: int | None = None, width: int | None = None
+) -> dict[tuple[str, str], dict[str, np.ndarray]]:
     """``{(activation, scheme): {"layer", "a_std", "grad_z_norm"}}``: per hidden layer, the
     median over seeds, for one depth (default: the deepest) and width (default: the widest)."""
     recs = {r["config"]: r for r in results.records}
@@ -376,7 +413,8 @@ def depth_profiles(results: Results, depth: int | None = None, width: int | None
         if r is None or r["depth"] != depth or r["width"] != width or row["layer"] > depth:
             continue  # layer depth + 1 is the softmax output layer
         a, g = cells.setdefault((r["activation"], scheme_of(r)), {}).setdefault(
-            int(row["layer"]), ([], []))
+            int(row["layer"]), ([], [])
+        )
         a.append(row["a_std"])
         g.append(row["grad_z_norm"])
     out = {}
@@ -390,8 +428,12 @@ def depth_profiles(results: Results, depth: int | None = None, width: int | None
     return out
 
 
-def plot_depth_profiles(results: Results, path: str | os.PathLike[str], depth: int | None = None,
-                        width: int | None = None) -> Path:
+def plot_depth_profiles(
+    results: Results,
+    path: str | os.PathLike[str],
+    depth: int | None = None,
+    width: int | None = None,
+) -> Path:
     """The classic Glorot / He figure: one column per activation; top, the std of each hidden
     layer's activations; bottom, ||dL/dZ|| of each hidden layer (both log scale); one line per
     scheme, the median over seeds; for ``depth`` (default: the deepest) and ``width`` (default:
@@ -404,7 +446,8 @@ def plot_depth_profiles(results: Results, path: str | os.PathLike[str], depth: i
     prof = depth_profiles(results, depth, width)
     if not prof:
         raise ValueError(
-            f"plot_depth_profiles: no configuration with depth {depth} and width {width}")
+            f"plot_depth_profiles: no configuration with depth {depth} and width {width}"
+        )
     acts = _unique(a for a, _ in prof)
     schemes = _unique(s for _, s in prof)
     colors = _colors(schemes)
@@ -414,21 +457,34 @@ def plot_depth_profiles(results: Results, path: str | os.PathLike[str], depth: i
     from matplotlib.lines import Line2D
 
     for j, act in enumerate(acts):
-        for i, (key, ylabel) in enumerate((("a_std", "activation std"),
-                                           ("grad_z_norm", "‖dL/dZ‖"))):
+        for i, (key, ylabel) in enumerate(
+            (("a_std", "activation std"), ("grad_z_norm", "‖dL/dZ‖"))
+        ):
             ax = axes[i][j]
             missing = []
             for s in schemes:
                 p = prof.get((act, s))
                 if p is None:
                     continue
-                drawn = _log_line(ax, p["layer"], p[key], color=colors[s], lw=1.8,
-                                  marker="o" if depth <= 12 else None, ms=3)
+                drawn = _log_line(
+                    ax,
+                    p["layer"],
+                    p[key],
+                    color=colors[s],
+                    lw=1.8,
+                    marker="o" if depth <= 12 else None,
+                    ms=3,
+                )
                 if not drawn:
                     raw = p[key]
                     fin = raw[np.isfinite(raw)]
-                    what = ("inf/NaN" if fin.size == 0 else "0" if fin.size == raw.size
-                            else "0 or inf/NaN")
+                    what = (
+                        "inf/NaN"
+                        if fin.size == 0
+                        else "0"
+                        if fin.size == raw.size
+                        else "0 or inf/NaN"
+                    )
                     missing.append(f"{display_name(s)}: {what}")
             ax.set_yscale("log")
             if not ax.lines:
@@ -436,9 +492,17 @@ def plot_depth_profiles(results: Results, path: str | os.PathLike[str], depth: i
             _log_axis(ax)
             ax.grid(True, which="major", alpha=0.3)
             if missing:
-                ax.text(0.02, 0.02, "not drawn: " + "; ".join(missing), transform=ax.transAxes,
-                        fontsize=7, va="bottom", ha="left", color="0.3",
-                        bbox={"boxstyle": "round", "fc": "white", "ec": "0.8", "alpha": 0.85})
+                ax.text(
+                    0.02,
+                    0.02,
+                    "not drawn: " + "; ".join(missing),
+                    transform=ax.transAxes,
+                    fontsize=7,
+                    va="bottom",
+                    ha="left",
+                    color="0.3",
+                    bbox={"boxstyle": "round", "fc": "white", "ec": "0.8", "alpha": 0.85},
+                )
             if i == 0:
                 ax.set_title(act)
             else:
@@ -446,11 +510,22 @@ def plot_depth_profiles(results: Results, path: str | os.PathLike[str], depth: i
             if j == 0:
                 ax.set_ylabel(ylabel + " (log)")
     handles = [Line2D([], [], color=colors[s], lw=2, label=display_name(s)) for s in schemes]
-    handles.append(Line2D([], [], color="0.3", marker="x", ls="none", mew=2,
-                          label="overflows to inf / NaN after this layer"))
+    handles.append(
+        Line2D(
+            [],
+            [],
+            color="0.3",
+            marker="x",
+            ls="none",
+            mew=2,
+            label="overflows to inf / NaN after this layer",
+        )
+    )
     fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 4), fontsize=9)
-    fig.suptitle(f"Per-layer activation std and back-propagated gradient: depth {depth}, "
-                 f"width {width}, median over {seeds} seed{'s' * (seeds > 1)}")
+    fig.suptitle(
+        f"Per-layer activation std and back-propagated gradient: depth {depth}, "
+        f"width {width}, median over {seeds} seed{'s' * (seeds > 1)}"
+    )
     return _save(fig, path)
 
 
@@ -461,8 +536,9 @@ def plot_depth_profiles(results: Results, path: str | os.PathLike[str], depth: i
 _BOUNDED = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "softsign": (-1.0, 1.0)}
 
 
-def mlp_init(init: str, activation: str, *, sigma_w: float = 1.0, sigma_b: float = 0.0,
-             std: float = 1.0) -> dict[str, Any]:
+def mlp_init(
+    init: str, activation: str, *, sigma_w: float = 1.0, sigma_b: float = 0.0, std: float = 1.0
+) -> dict[str, Any]:
     """``fastinit.MLP`` keyword arguments (``init``, ``init_kwargs``, ``bias_init``,
     ``bias_init_kwargs``) that reproduce a sweep scheme for ``activation``: ``normal`` is N(0,
     ``std``²); He / Kaiming and orthogonal use the activation's gain, as in a sweep; ``sigma`` (or
@@ -470,8 +546,11 @@ def mlp_init(init: str, activation: str, *, sigma_w: float = 1.0, sigma_b: float
     orthogonal pre-init (apply ``fastinit.init.lsuv_`` afterwards). Other names pass through."""
     import fastinit as fi
 
-    nl = activation if activation in ("sigmoid", "tanh", "relu", "leaky_relu", "selu",
-                                      "linear", "identity") else "relu"
+    nl = (
+        activation
+        if activation in ("sigmoid", "tanh", "relu", "leaky_relu", "selu", "linear", "identity")
+        else "relu"
+    )
     nl = "linear" if nl == "identity" else nl
     kw: dict[str, Any] = {"init": init, "init_kwargs": {}}
     if init == "normal":
@@ -486,8 +565,9 @@ def mlp_init(init: str, activation: str, *, sigma_w: float = 1.0, sigma_b: float
         sw = float(sigma_w)
 
         def sigma_normal_(w: np.ndarray, generator: Any = None) -> np.ndarray:
-            out: np.ndarray = fi.init.normal_(w, 0.0, sw / math.sqrt(w.shape[1]),
-                                              generator=generator)
+            out: np.ndarray = fi.init.normal_(
+                w, 0.0, sw / math.sqrt(w.shape[1]), generator=generator
+            )
             return out
 
         kw["init"], kw["init_kwargs"] = sigma_normal_, {}
@@ -496,9 +576,16 @@ def mlp_init(init: str, activation: str, *, sigma_w: float = 1.0, sigma_b: float
     return kw
 
 
-def layer_activations(init: str, activation: str, depth: int, width: int, batch: int,
-                      layers: Sequence[int], seed: int = 0,
-                      **sigma: float) -> dict[int, np.ndarray]:
+def layer_activations(
+    init: str,
+    activation: str,
+    depth: int,
+    width: int,
+    batch: int,
+    layers: Sequence[int],
+    seed: int = 0,
+    **sigma: float,
+) -> dict[int, np.ndarray]:
     """Build a sweep-like network ``[width] * (depth + 1) + [10]``, run it on a Gaussian batch and
     return ``{layer: A_layer}`` for the 1-based hidden ``layers``."""
     import fastinit as fi
@@ -506,19 +593,29 @@ def layer_activations(init: str, activation: str, depth: int, width: int, batch:
     g = fi.Generator(seed)
     gx, gw = g.spawn(2)
     X = fi.init.normal((batch, width), dtype=np.float32, generator=gx)
-    net = fi.MLP([width] * (depth + 1) + [10], activation=activation, output="softmax",
-                 generator=gw, **mlp_init(init, activation, **sigma))
+    net = fi.MLP(
+        [width] * (depth + 1) + [10],
+        activation=activation,
+        output="softmax",
+        generator=gw,
+        **mlp_init(init, activation, **sigma),
+    )
     if init == "lsuv":
         fi.init.lsuv_(net, X, orthogonal_init=False, generator=gw)
     net.forward(X)
     return {int(k): net.cache("A", int(k) - 1) for k in layers}
 
 
-def plot_histograms(path: str | os.PathLike[str],
-                    inits: Sequence[str] = ("normal", "xavier_normal", "kaiming_normal"),
-                    activations: Sequence[str] = ("tanh", "relu"), depth: int = 50,
-                    width: int = 256, batch: int = 512, seed: int = 0,
-                    layers: Sequence[int] | None = None) -> Path:
+def plot_histograms(
+    path: str | os.PathLike[str],
+    inits: Sequence[str] = ("normal", "xavier_normal", "kaiming_normal"),
+    activations: Sequence[str] = ("tanh", "relu"),
+    depth: int = 50,
+    width: int = 256,
+    batch: int = 512,
+    seed: int = 0,
+    layers: Sequence[int] | None = None,
+) -> Path:
     """Activation histograms, as in Glorot & Bengio (2010): one panel per activation (row) and
     scheme (column), one curve per hidden layer (default 1, L/4, L/2, L). Bounded activations
     (tanh, sigmoid) are shown on their range; unbounded ones as log10 |a| of the non-zero values,
@@ -562,8 +659,15 @@ def plot_histograms(path: str | os.PathLike[str],
                 if v.size == 0:
                     ax.plot([], [], color=shades[k], label=label + " (nothing to draw)")
                     continue
-                ax.hist(v, bins=bins, density=True, histtype="step", lw=1.6, color=shades[k],
-                        label=label)
+                ax.hist(
+                    v,
+                    bins=bins,
+                    density=True,
+                    histtype="step",
+                    lw=1.6,
+                    color=shades[k],
+                    label=label,
+                )
             ax.set_xlim(bins[0], bins[-1])
             ax.legend(fontsize=7, loc="upper right" if bounded else "upper left")
             if i == 0:
@@ -572,8 +676,10 @@ def plot_histograms(path: str | os.PathLike[str],
                 ax.set_ylabel(f"{act}\ndensity")
             ax.set_xlabel("activation value" if bounded else "log10 |activation|", fontsize=8)
             ax.tick_params(labelsize=8)
-    fig.suptitle(f"Activation histograms across depth (depth {depth}, width {width}, "
-                 f"batch {batch}, Gaussian inputs)")
+    fig.suptitle(
+        f"Activation histograms across depth (depth {depth}, width {width}, "
+        f"batch {batch}, Gaussian inputs)"
+    )
     return _save(fig, path)
 
 
@@ -608,8 +714,7 @@ def _load_digits() -> tuple[np.ndarray, np.ndarray] | None:
     return np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.int64)
 
 
-def load_dataset(name: str = "digits", seed: int = 0, test_fraction: float = 0.2
-                 ) -> dict[str, Any]:
+def load_dataset(name: str = "digits", seed: int = 0, test_fraction: float = 0.2) -> dict[str, Any]:
     """A small classification set shipped offline: scikit-learn's ``load_digits`` (8x8 images,
     10 classes, 1797 samples), or, with ``name="synthetic"`` or without scikit-learn, a 10-class
     Gaussian mixture of the same shape. Features standardized on the training split; returns
@@ -639,15 +744,31 @@ def load_dataset(name: str = "digits", seed: int = 0, test_fraction: float = 0.2
     sd = X[train].std(0)
     sd[sd == 0] = 1.0
     Xs = ((X - mu) / sd).astype(np.float32)
-    return {"name": name, "description": desc,
-            "X_train": np.ascontiguousarray(Xs[train]), "y_train": y[train].astype(np.int64),
-            "X_test": np.ascontiguousarray(Xs[test]), "y_test": y[test].astype(np.int64)}
+    return {
+        "name": name,
+        "description": desc,
+        "X_train": np.ascontiguousarray(Xs[train]),
+        "y_train": y[train].astype(np.int64),
+        "X_test": np.ascontiguousarray(Xs[test]),
+        "y_test": y[test].astype(np.int64),
+    }
 
 
-def train_digits(inits: Sequence[str] = TRAIN_INITS, activations: Sequence[str] = ("relu",), *,
-                 depth: int = 10, width: int = 128, epochs: int = 10, batch_size: int = 64,
-                 lr: float = 0.02, momentum: float = 0.9, clip_norm: float = 1.0, seed: int = 0,
-                 dataset: str = "digits", progress: bool | None = None) -> dict[str, Any]:
+def train_digits(
+    inits: Sequence[str] = TRAIN_INITS,
+    activations: Sequence[str] = ("relu",),
+    *,
+    depth: int = 10,
+    width: int = 128,
+    epochs: int = 10,
+    batch_size: int = 64,
+    lr: float = 0.02,
+    momentum: float = 0.9,
+    clip_norm: float = 1.0,
+    seed: int = 0,
+    dataset: str = "digits",
+    progress: bool | None = None,
+) -> dict[str, Any]:
     """Train ``[64] + [width] * depth + [10]`` softmax networks on ``dataset`` with SGD, for every
     scheme x activation, once without and once with global-norm gradient clipping at
     ``clip_norm`` (the same initial weights and minibatch order for both). Returns
@@ -664,39 +785,75 @@ def train_digits(inits: Sequence[str] = TRAIN_INITS, activations: Sequence[str] 
             for init in inits:
                 for clip in (None, clip_norm):
                     gw, gf = fi.Generator(seed).spawn(2)
-                    net = fi.MLP([Xtr.shape[1]] + [width] * depth + [10], activation=act,
-                                 output="softmax", generator=gw,
-                                 **mlp_init(init, act))
+                    net = fi.MLP(
+                        [Xtr.shape[1]] + [width] * depth + [10],
+                        activation=act,
+                        output="softmax",
+                        generator=gw,
+                        **mlp_init(init, act),
+                    )
                     if init == "lsuv":
                         fi.init.lsuv_(net, Xtr[:512], orthogonal_init=False, generator=gw)
                     t0 = time.perf_counter()
-                    h = net.fit(Xtr, ytr, epochs=epochs, batch_size=batch_size, optimizer="sgd",
-                                lr=lr, momentum=momentum, clip_norm=clip, generator=gf)
+                    h = net.fit(
+                        Xtr,
+                        ytr,
+                        epochs=epochs,
+                        batch_size=batch_size,
+                        optimizer="sgd",
+                        lr=lr,
+                        momentum=momentum,
+                        clip_norm=clip,
+                        generator=gf,
+                    )
                     secs = time.perf_counter() - t0
-                    acc = [float(np.mean(np.argmax(net.forward(X), axis=1) == y))
-                           for X, y in ((Xtr, ytr), (Xte, yte))]
-                    runs.append({
-                        "init": init, "activation": act, "clip_norm": clip,
-                        "step_loss": np.asarray(h.step_loss, dtype=np.float64),
-                        "step_grad_norm": np.asarray(h.step_grad_norm, dtype=np.float64),
-                        "epoch_loss": np.asarray(h.epoch_loss, dtype=np.float64),
-                        "nonfinite": bool(h.nonfinite), "epochs": int(h.epochs),
-                        "train_accuracy": acc[0], "test_accuracy": acc[1], "seconds": secs,
-                    })
+                    acc = [
+                        float(np.mean(np.argmax(net.forward(X), axis=1) == y))
+                        for X, y in ((Xtr, ytr), (Xte, yte))
+                    ]
+                    runs.append(
+                        {
+                            "init": init,
+                            "activation": act,
+                            "clip_norm": clip,
+                            "step_loss": np.asarray(h.step_loss, dtype=np.float64),
+                            "step_grad_norm": np.asarray(h.step_grad_norm, dtype=np.float64),
+                            "epoch_loss": np.asarray(h.epoch_loss, dtype=np.float64),
+                            "nonfinite": bool(h.nonfinite),
+                            "epochs": int(h.epochs),
+                            "train_accuracy": acc[0],
+                            "test_accuracy": acc[1],
+                            "seconds": secs,
+                        }
+                    )
                     if bar is not None:
                         bar.update(1)
     finally:
         if bar is not None:
             bar.close()
-    config = {"depth": depth, "width": width, "epochs": epochs, "batch_size": batch_size,
-              "optimizer": "sgd", "lr": lr, "momentum": momentum, "clip_norm": clip_norm,
-              "seed": seed, "n_train": int(len(ytr)), "n_test": int(len(yte))}
-    return {"dataset": {"name": data["name"], "description": data["description"]},
-            "config": config, "runs": runs}
+    config = {
+        "depth": depth,
+        "width": width,
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "optimizer": "sgd",
+        "lr": lr,
+        "momentum": momentum,
+        "clip_norm": clip_norm,
+        "seed": seed,
+        "n_train": int(len(ytr)),
+        "n_test": int(len(yte)),
+    }
+    return {
+        "dataset": {"name": data["name"], "description": data["description"]},
+        "config": config,
+        "runs": runs,
+    }
 
 
-def plot_training(path: str | os.PathLike[str], training: Mapping[str, Any] | None = None,
-                  **train_kwargs: Any) -> Path:
+def plot_training(
+    path: str | os.PathLike[str], training: Mapping[str, Any] | None = None, **train_kwargs: Any
+) -> Path:
     """Training curves: one column per activation; top, the loss of each SGD step; bottom, the
     global gradient norm of each step (before clipping); both log scale. Colour: the scheme;
     solid: no clipping, dashed: clipping. ``training`` is :func:`train_digits`'s result (run with
@@ -715,16 +872,26 @@ def plot_training(path: str | os.PathLike[str], training: Mapping[str, Any] | No
     from matplotlib.lines import Line2D
 
     for j, act in enumerate(acts):
-        for i, (key, ylabel) in enumerate((("step_loss", "training loss (per step)"),
-                                           ("step_grad_norm", "global ‖grad‖ (before clipping)"))):
+        for i, (key, ylabel) in enumerate(
+            (
+                ("step_loss", "training loss (per step)"),
+                ("step_grad_norm", "global ‖grad‖ (before clipping)"),
+            )
+        ):
             ax = axes[i][j]
             for r in runs:
                 if r["activation"] != act:
                     continue
                 y = np.asarray(r[key], dtype=np.float64)
-                _log_line(ax, np.arange(1, len(y) + 1), y, color=colors[r["init"]],
-                          ls="--" if r["clip_norm"] else "-", lw=1.1,
-                          alpha=0.9 if r["clip_norm"] else 0.75)
+                _log_line(
+                    ax,
+                    np.arange(1, len(y) + 1),
+                    y,
+                    color=colors[r["init"]],
+                    ls="--" if r["clip_norm"] else "-",
+                    lw=1.1,
+                    alpha=0.9 if r["clip_norm"] else 0.75,
+                )
             ax.set_yscale("log")
             if not ax.lines:
                 ax.set_ylim(1e-3, 1e3)
@@ -739,14 +906,18 @@ def plot_training(path: str | os.PathLike[str], training: Mapping[str, Any] | No
             if j == 0:
                 ax.set_ylabel(ylabel)
     handles = [Line2D([], [], color=colors[s], lw=2, label=display_name(s)) for s in inits]
-    handles += [Line2D([], [], color="0.2", ls="-", label="no clipping"),
-                Line2D([], [], color="0.2", ls="--", label=f"clip_norm={cfg['clip_norm']:g}"),
-                Line2D([], [], color="0.2", marker="x", ls="none", mew=2,
-                       label="diverged (NaN / inf)")]
-    fig.legend(handles=handles, loc="outside lower center", ncol=4 if len(acts) > 1 else 3,
-               fontsize=9)
-    fig.suptitle(f"Training on {training['dataset']['name']}: SGD lr={cfg['lr']:g}, "
-                 f"momentum={cfg['momentum']:g}, batch {cfg['batch_size']}, {cfg['epochs']} epochs")
+    handles += [
+        Line2D([], [], color="0.2", ls="-", label="no clipping"),
+        Line2D([], [], color="0.2", ls="--", label=f"clip_norm={cfg['clip_norm']:g}"),
+        Line2D([], [], color="0.2", marker="x", ls="none", mew=2, label="diverged (NaN / inf)"),
+    ]
+    fig.legend(
+        handles=handles, loc="outside lower center", ncol=4 if len(acts) > 1 else 3, fontsize=9
+    )
+    fig.suptitle(
+        f"Training on {training['dataset']['name']}: SGD lr={cfg['lr']:g}, "
+        f"momentum={cfg['momentum']:g}, batch {cfg['batch_size']}, {cfg['epochs']} epochs"
+    )
     return _save(fig, path)
 
 
@@ -760,14 +931,21 @@ def _scheme_sigma_w(act: str, width: int) -> dict[str, float]:
     import fastinit as fi
 
     nl = act if act in ("sigmoid", "tanh", "relu", "leaky_relu") else "relu"
-    return {"xavier_normal": 1.0, "kaiming_normal": float(fi.init.calculate_gain(nl)),
-            "normal": math.sqrt(width)}
+    return {
+        "xavier_normal": 1.0,
+        "kaiming_normal": float(fi.init.calculate_gain(nl)),
+        "normal": math.sqrt(width),
+    }
 
 
-def plot_phase_diagram(activation: str | Sequence[str], path: str | os.PathLike[str],
-                       sigma_w_grid: Sequence[float] | np.ndarray | None = None,
-                       sigma_b_grid: Sequence[float] | np.ndarray | None = None,
-                       width: int = 256, points: tuple[int, int] = (161, 81)) -> Path:
+def plot_phase_diagram(
+    activation: str | Sequence[str],
+    path: str | os.PathLike[str],
+    sigma_w_grid: Sequence[float] | np.ndarray | None = None,
+    sigma_b_grid: Sequence[float] | np.ndarray | None = None,
+    width: int = 256,
+    points: tuple[int, int] = (161, 81),
+) -> Path:
     """chi1 (the per-layer factor of the squared gradient norm at the fixed point q*) over a
     sigma_w x sigma_b grid, log colour scale centred on chi1 = 1, with the critical line
     sigma_w*(sigma_b) overlaid (``fastinit.theory.critical_line``) and the sigma_w of the Xavier
@@ -788,15 +966,18 @@ def plot_phase_diagram(activation: str | Sequence[str], path: str | os.PathLike[
     fig = _figure(4.6 * ncols + 1.2, 4.0 * nrows + 0.5)
     grid = fig.subplots(nrows, ncols, squeeze=False)
     axes = [ax for row in grid for ax in row]
-    for ax in axes[len(acts):]:
+    for ax in axes[len(acts) :]:
         ax.remove()
-    axes = axes[:len(acts)]
+    axes = axes[: len(acts)]
     # One colour scale for every panel, centred on chi1 = 1 (log): blue ordered, red chaotic.
     norm = LogNorm(vmin=0.1, vmax=10.0)
     mesh = None
     for ax, act in zip(axes, acts, strict=True):
-        sb = (np.linspace(0.0, 1.0, nb) if sigma_b_grid is None
-              else np.asarray(sigma_b_grid, dtype=np.float64))
+        sb = (
+            np.linspace(0.0, 1.0, nb)
+            if sigma_b_grid is None
+            else np.asarray(sigma_b_grid, dtype=np.float64)
+        )
         crit = th.critical_line(act, sb)
         if sigma_w_grid is None:
             top = float(np.nanmax(crit)) if np.isfinite(crit).any() else 2.0
@@ -813,19 +994,50 @@ def plot_phase_diagram(activation: str | Sequence[str], path: str | os.PathLike[
             ax.plot(crit[ok], sb[ok], color="black", lw=2.2, label="critical σ_w*(σ_b): χ₁ = 1")
         for name, s in _scheme_sigma_w(act, width).items():
             if sw[0] <= s <= sw[-1]:
-                ax.plot([s], [sb[0]], marker="^", ms=10, ls="none", clip_on=False,
-                        color=_SCHEME_COLORS[name], mec="white", label=display_name(name))
+                ax.plot(
+                    [s],
+                    [sb[0]],
+                    marker="^",
+                    ms=10,
+                    ls="none",
+                    clip_on=False,
+                    color=_SCHEME_COLORS[name],
+                    mec="white",
+                    label=display_name(name),
+                )
             elif name == "normal":
                 c1 = th.chi1(act, s, 0.0)
-                ax.annotate(f"N(0,1) at width {width}: σ_w = {s:.3g} →\n(off the chart, "
-                            f"χ₁ = {c1:.3g})", xy=(0.98, 0.97), xycoords="axes fraction",
-                            ha="right", va="top", fontsize=7,
-                            bbox={"boxstyle": "round", "fc": "white", "ec": "0.7", "alpha": 0.85})
+                ax.annotate(
+                    f"N(0,1) at width {width}: σ_w = {s:.3g} →\n(off the chart, χ₁ = {c1:.3g})",
+                    xy=(0.98, 0.97),
+                    xycoords="axes fraction",
+                    ha="right",
+                    va="top",
+                    fontsize=7,
+                    bbox={"boxstyle": "round", "fc": "white", "ec": "0.7", "alpha": 0.85},
+                )
         box = {"boxstyle": "round", "fc": "white", "ec": "none", "alpha": 0.75}
-        ax.text(0.03, 0.5, "ordered\n(vanishing)", transform=ax.transAxes, fontsize=8,
-                color="navy", va="center", bbox=box)
-        ax.text(0.97, 0.5, "chaotic\n(exploding)", transform=ax.transAxes, fontsize=8,
-                color="darkred", va="center", ha="right", bbox=box)
+        ax.text(
+            0.03,
+            0.5,
+            "ordered\n(vanishing)",
+            transform=ax.transAxes,
+            fontsize=8,
+            color="navy",
+            va="center",
+            bbox=box,
+        )
+        ax.text(
+            0.97,
+            0.5,
+            "chaotic\n(exploding)",
+            transform=ax.transAxes,
+            fontsize=8,
+            color="darkred",
+            va="center",
+            ha="right",
+            bbox=box,
+        )
         ax.set_xlim(sw[0], sw[-1])
         ax.set_ylim(sb[0], sb[-1])
         ax.set_title(act)
@@ -858,21 +1070,35 @@ def merge_results(parts: Sequence[Results]) -> Results:
     return Results(records, layers, losses)
 
 
-def run_study(quick: bool = False, *, threads: int | None = None, seed: int = 0,
-              progress: bool | None = None, critical: bool = True,
-              log: Callable[[str], None] | None = None, **overrides: Any) -> Results:
+def run_study(
+    quick: bool = False,
+    *,
+    threads: int | None = None,
+    seed: int = 0,
+    progress: bool | None = None,
+    critical: bool = True,
+    log: Callable[[str], None] | None = None,
+    **overrides: Any,
+) -> Results:
     """The sweep of the study: every scheme x activation x depth (``study_parameters``), plus,
     when ``fastinit.theory`` is available and ``critical``, the ``sigma`` scheme at the critical
     sigma_w of each activation for the study's sigma_b (scheme label ``"critical"``). Every
     record gets a ``scheme`` key."""
     p = study_parameters(quick, **overrides)
     say = log or (lambda s: None)
-    common = {"depth": list(p["depths"]), "width": [p["width"]], "seeds": p["seeds"],
-              "batch": p["batch"], "threads": threads, "progress": progress}
+    common = {
+        "depth": list(p["depths"]),
+        "width": [p["width"]],
+        "seeds": p["seeds"],
+        "batch": p["batch"],
+        "threads": threads,
+        "progress": progress,
+    }
     parts = []
     if p["inits"]:
-        parts.append(sweep(init=list(p["inits"]), activation=list(p["activations"]), seed=seed,
-                           **common))
+        parts.append(
+            sweep(init=list(p["inits"]), activation=list(p["activations"]), seed=seed, **common)
+        )
     if critical:
         th = _theory()
         if th is None:
@@ -884,8 +1110,16 @@ def run_study(quick: bool = False, *, threads: int | None = None, seed: int = 0,
                 except ValueError as e:
                     say(f"note: no critical sigma_w for {act}: {e}")
                     continue
-                parts.append(sweep(init=[], activation=[act], sigma_w=[sw],
-                                   sigma_b=[p["sigma_b"]], seed=seed + 1 + i, **common))
+                parts.append(
+                    sweep(
+                        init=[],
+                        activation=[act],
+                        sigma_w=[sw],
+                        sigma_b=[p["sigma_b"]],
+                        seed=seed + 1 + i,
+                        **common,
+                    )
+                )
     res = merge_results(parts)
     for r in res.records:
         r["scheme"] = CRITICAL if r["init"] == "sigma" and critical else scheme_of(r)
@@ -920,7 +1154,7 @@ def _pivot_html(rows: Sequence[Mapping[str, Any]]) -> str:
     acts = _unique(r["activation"] for r in rows)
     depths = sorted({int(r["depth"]) for r in rows})
     cell = {(r["scheme"], r["activation"], int(r["depth"])): r for r in rows}
-    out = ['<table>', '<tr><th class="l" rowspan="2">scheme</th>']
+    out = ["<table>", '<tr><th class="l" rowspan="2">scheme</th>']
     out += [f'<th colspan="{len(depths)}">{html.escape(a)}</th>' for a in acts]
     out.append("</tr><tr>")
     out += [f"<th>depth {d}</th>" for _ in acts for d in depths]
@@ -945,28 +1179,33 @@ def _pivot_html(rows: Sequence[Mapping[str, Any]]) -> str:
 
 
 def _detail_html(rows: Sequence[Mapping[str, Any]]) -> str:
-    out = ['<table><tr><th class="l">scheme</th><th>activation</th><th>depth</th><th>width</th>'
-           "<th>activation std<br>first hidden → last</th><th>‖dL/dZ‖ layer 1 / output</th>"
-           '<th>verdict</th><th class="l">reason</th></tr>']
+    out = [
+        '<table><tr><th class="l">scheme</th><th>activation</th><th>depth</th><th>width</th>'
+        "<th>activation std<br>first hidden → last</th><th>‖dL/dZ‖ layer 1 / output</th>"
+        '<th>verdict</th><th class="l">reason</th></tr>'
+    ]
     for r in rows:
         name = display_name(str(r["scheme"]))
         if r["scheme"] == CRITICAL and r.get("sigma_w") is not None:
             name += f" (σ_w={r['sigma_w']:.3g}, σ_b={r['sigma_b']:.3g})"
         out.append(
             f'<tr><td class="l">{html.escape(name)}</td>'
-            f'<td>{html.escape(str(r["activation"]))}</td>'
+            f"<td>{html.escape(str(r['activation']))}</td>"
             f"<td>{r['depth']}</td><td>{r['width']}</td>"
             f"<td>{_fmt(r['a_std_first'])} → {_fmt(r['a_std_last'])}</td>"
             f"<td>{_fmt(r['grad_ratio'])}</td>{_td(str(r['verdict']))}"
-            f'<td class="l">{html.escape(str(r["reason"]))}</td></tr>')
+            f'<td class="l">{html.escape(str(r["reason"]))}</td></tr>'
+        )
     out.append("</table>")
     return "\n".join(out)
 
 
 def _training_html(training: Mapping[str, Any]) -> str:
-    out = ['<table><tr><th class="l">scheme</th><th>activation</th><th>clipping</th>'
-           "<th>last-epoch loss</th><th>train accuracy</th><th>test accuracy</th>"
-           "<th>diverged</th><th>seconds</th></tr>"]
+    out = [
+        '<table><tr><th class="l">scheme</th><th>activation</th><th>clipping</th>'
+        "<th>last-epoch loss</th><th>train accuracy</th><th>test accuracy</th>"
+        "<th>diverged</th><th>seconds</th></tr>"
+    ]
     for r in training["runs"]:
         el = np.asarray(r["epoch_loss"], dtype=np.float64)
         clip = f"clip_norm={r['clip_norm']:g}" if r["clip_norm"] else "none"
@@ -975,7 +1214,8 @@ def _training_html(training: Mapping[str, Any]) -> str:
             f"<td>{html.escape(r['activation'])}</td><td>{clip}</td>"
             f"<td>{_fmt(el[-1] if el.size else float('nan'))}</td>"
             f"<td>{r['train_accuracy']:.3f}</td><td>{r['test_accuracy']:.3f}</td>"
-            f"<td>{'yes' if r['nonfinite'] else 'no'}</td><td>{r['seconds']:.2f}</td></tr>")
+            f"<td>{'yes' if r['nonfinite'] else 'no'}</td><td>{r['seconds']:.2f}</td></tr>"
+        )
     out.append("</table>")
     return "\n".join(out)
 
@@ -990,24 +1230,34 @@ def _observations(lookup: Mapping[tuple[str, str, int], str], depths: Sequence[i
 
     zs = {lookup[k] for k in lookup if k[0] == "zeros"}
     if zs:
-        obs.append(f"All-zero weights: verdict(s) {', '.join(sorted(zs))} for every activation "
-                   "and depth — the hidden units stay identical.")
+        obs.append(
+            f"All-zero weights: verdict(s) {', '.join(sorted(zs))} for every activation "
+            "and depth — the hidden units stay identical."
+        )
     if v("normal", "relu"):
-        obs.append(f"N(0, 1) weights with ReLU at depth {d}: <b>{v('normal', 'relu')}</b>; with "
-                   f"tanh: <b>{v('normal', 'tanh')}</b> (most tanh units sit in their flat tails, "
-                   "yet with σ_w = √n the few unsaturated ones still amplify the gradient: "
-                   "χ₁ = σ_w² E[φ'²] &gt; 1, see the phase diagram).")
+        obs.append(
+            f"N(0, 1) weights with ReLU at depth {d}: <b>{v('normal', 'relu')}</b>; with "
+            f"tanh: <b>{v('normal', 'tanh')}</b> (most tanh units sit in their flat tails, "
+            "yet with σ_w = √n the few unsaturated ones still amplify the gradient: "
+            "χ₁ = σ_w² E[φ'²] &gt; 1, see the phase diagram)."
+        )
     if v("xavier_normal", "relu"):
-        obs.append(f"Xavier with tanh at depth {d}: <b>{v('xavier_normal', 'tanh')}</b>; with "
-                   f"ReLU: <b>{v('xavier_normal', 'relu')}</b> (ReLU halves the variance at each "
-                   "layer, which Xavier's gain of 1 does not compensate).")
+        obs.append(
+            f"Xavier with tanh at depth {d}: <b>{v('xavier_normal', 'tanh')}</b>; with "
+            f"ReLU: <b>{v('xavier_normal', 'relu')}</b> (ReLU halves the variance at each "
+            "layer, which Xavier's gain of 1 does not compensate)."
+        )
     if v("kaiming_normal", "relu"):
-        obs.append(f"He with ReLU at depth {d}: <b>{v('kaiming_normal', 'relu')}</b> — the "
-                   "factor 2 restores the variance ReLU discards.")
+        obs.append(
+            f"He with ReLU at depth {d}: <b>{v('kaiming_normal', 'relu')}</b> — the "
+            "factor 2 restores the variance ReLU discards."
+        )
     if v("xavier_normal", "sigmoid"):
-        obs.append(f"Sigmoid with Xavier / He: <b>{v('xavier_normal', 'sigmoid')}</b> / "
-                   f"<b>{v('kaiming_normal', 'sigmoid')}</b>: σ'(z) ≤ 1/4 shrinks the gradient "
-                   "by ~4x per layer; its critical σ_w is about 10, where units saturate instead.")
+        obs.append(
+            f"Sigmoid with Xavier / He: <b>{v('xavier_normal', 'sigmoid')}</b> / "
+            f"<b>{v('kaiming_normal', 'sigmoid')}</b>: σ'(z) ≤ 1/4 shrinks the gradient "
+            "by ~4x per layer; its critical σ_w is about 10, where units saturate instead."
+        )
     return obs
 
 
@@ -1031,20 +1281,32 @@ def _training_observations(training: Mapping[str, Any]) -> list[str]:
                     descr.append(f"{how}: diverged to NaN / inf at step {at}")
                 else:
                     el = np.asarray(r["epoch_loss"], dtype=np.float64)
-                    descr.append(f"{how}: last-epoch loss {_fmt(el[-1] if el.size else np.nan)}, "
-                                 f"test accuracy {r['test_accuracy']:.2f}")
+                    descr.append(
+                        f"{how}: last-epoch loss {_fmt(el[-1] if el.size else np.nan)}, "
+                        f"test accuracy {r['test_accuracy']:.2f}"
+                    )
             parts.append(f"<b>{html.escape(display_name(init))}</b> ({'; '.join(descr)})")
         out.append(f"{html.escape(act)}: " + ", ".join(parts) + ".")
-    out.append(f"A uniform guess over 10 classes has loss ln 10 ≈ 2.30 and accuracy 0.10; "
-               f"the clipping threshold is {cfg['clip_norm']:g}.")
+    out.append(
+        f"A uniform guess over 10 classes has loss ln 10 ≈ 2.30 and accuracy 0.10; "
+        f"the clipping threshold is {cfg['clip_norm']:g}."
+    )
     return out
 
 
-def write_report(out_dir: str | os.PathLike[str] = "fastinit-report", quick: bool = False, *,
-                 results: Results | None = None, sweep_seconds: float | None = None,
-                 threads: int | None = None, seed: int = 0,
-                 progress: bool | None = None, train: bool = True,
-                 log: Callable[[str], None] | None = None, **overrides: Any) -> dict[str, Any]:
+def write_report(
+    out_dir: str | os.PathLike[str] = "fastinit-report",
+    quick: bool = False,
+    *,
+    results: Results | None = None,
+    sweep_seconds: float | None = None,
+    threads: int | None = None,
+    seed: int = 0,
+    progress: bool | None = None,
+    train: bool = True,
+    log: Callable[[str], None] | None = None,
+    **overrides: Any,
+) -> dict[str, Any]:
     """Run the study (unless ``results`` of :func:`run_study` are given) and write the report
     folder: ``depth_profiles_d<depth>.png`` (one per depth), ``histograms.png``, ``training.png``,
     ``phase_diagram.png`` (when ``fastinit.theory`` is available), ``results.csv`` +
@@ -1074,8 +1336,9 @@ def write_report(out_dir: str | os.PathLike[str] = "fastinit-report", quick: boo
     if results is None:
         say("sweep: schemes x activations x depths ...")
         t = time.perf_counter()
-        results = run_study(quick, threads=threads, seed=seed, progress=progress, log=note,
-                            **overrides)
+        results = run_study(
+            quick, threads=threads, seed=seed, progress=progress, log=note, **overrides
+        )
         timing["sweep"] = time.perf_counter() - t
     rows = verdict_table(results)
     depths = sorted({r["depth"] for r in results.records})
@@ -1083,9 +1346,20 @@ def write_report(out_dir: str | os.PathLike[str] = "fastinit-report", quick: boo
     files: dict[str, Path] = {}
     files["results.csv"] = results.to_csv(out / "results.csv")
     files["results_layers.csv"] = out / "results_layers.csv"
-    (out / "results.json").write_text(json.dumps(_clean({
-        "fastinit": fi.__version__, "parameters": p, "verdicts": rows,
-        "records": results.records, "layers": results.layers}), allow_nan=False))
+    (out / "results.json").write_text(
+        json.dumps(
+            _clean(
+                {
+                    "fastinit": fi.__version__,
+                    "parameters": p,
+                    "verdicts": rows,
+                    "records": results.records,
+                    "layers": results.layers,
+                }
+            ),
+            allow_nan=False,
+        )
+    )
     files["results.json"] = out / "results.json"
 
     figures: dict[str, Path] = {}
@@ -1097,22 +1371,37 @@ def write_report(out_dir: str | os.PathLike[str] = "fastinit-report", quick: boo
         for d in depths:
             say(f"figure: depth profiles, depth {d}")
             figures[f"depth_profiles_d{d}"] = plot_depth_profiles(
-                results, out / f"depth_profiles_d{d}.png", depth=d)
+                results, out / f"depth_profiles_d{d}.png", depth=d
+            )
         hist_depth = max(depths)
         say(f"figure: activation histograms, depth {hist_depth}")
         figures["histograms"] = plot_histograms(
-            out / "histograms.png", inits=p["hist_inits"], activations=p["hist_activations"],
-            depth=hist_depth, width=p["hist_width"], batch=p["hist_batch"], seed=seed)
+            out / "histograms.png",
+            inits=p["hist_inits"],
+            activations=p["hist_activations"],
+            depth=hist_depth,
+            width=p["hist_width"],
+            batch=p["hist_batch"],
+            seed=seed,
+        )
         timing["figures"] = time.perf_counter() - t
 
     training: dict[str, Any] | None = None
     if train:
-        say(f"training on digits: {len(TRAIN_INITS)} schemes x {len(p['train_activations'])} "
-            f"activations x (no clipping, clipping) ...")
+        say(
+            f"training on digits: {len(TRAIN_INITS)} schemes x {len(p['train_activations'])} "
+            f"activations x (no clipping, clipping) ..."
+        )
         t = time.perf_counter()
-        training = train_digits(TRAIN_INITS, p["train_activations"], depth=p["train_depth"],
-                                width=p["train_width"], epochs=p["epochs"], seed=seed,
-                                progress=progress)
+        training = train_digits(
+            TRAIN_INITS,
+            p["train_activations"],
+            depth=p["train_depth"],
+            width=p["train_width"],
+            epochs=p["epochs"],
+            seed=seed,
+            progress=progress,
+        )
         timing["training"] = time.perf_counter() - t
         if plots:
             figures["training"] = plot_training(out / "training.png", training)
@@ -1125,28 +1414,65 @@ def write_report(out_dir: str | os.PathLike[str] = "fastinit-report", quick: boo
     elif plots:
         say("figure: mean-field phase diagram")
         t = time.perf_counter()
-        figures["phase_diagram"] = plot_phase_diagram(list(p["activations"]),
-                                                      out / "phase_diagram.png",
-                                                      width=p["width"], points=p["phase_grid"])
+        figures["phase_diagram"] = plot_phase_diagram(
+            list(p["activations"]),
+            out / "phase_diagram.png",
+            width=p["width"],
+            points=p["phase_grid"],
+        )
         timing["phase_diagram"] = time.perf_counter() - t
 
     timing["total"] = time.perf_counter() - t_start
     index = out / "index.html"
-    index.write_text(_html(p, rows, figures, training, notes, depths, quick, seed, timing,
-                           critical=any(r["scheme"] == CRITICAL for r in rows)), encoding="utf-8")
+    index.write_text(
+        _html(
+            p,
+            rows,
+            figures,
+            training,
+            notes,
+            depths,
+            quick,
+            seed,
+            timing,
+            critical=any(r["scheme"] == CRITICAL for r in rows),
+        ),
+        encoding="utf-8",
+    )
     files["index.html"] = index
     say(f"report: {index}")
-    train_summary = [] if training is None else [
-        {k: v for k, v in r.items() if k not in ("step_loss", "step_grad_norm", "epoch_loss")}
-        for r in training["runs"]]
-    return {"out_dir": out, "index": index, "figures": figures, "files": files,
-            "verdicts": rows, "training": train_summary, "notes": notes,
-            "seconds": time.perf_counter() - t_start}
+    train_summary = (
+        []
+        if training is None
+        else [
+            {k: v for k, v in r.items() if k not in ("step_loss", "step_grad_norm", "epoch_loss")}
+            for r in training["runs"]
+        ]
+    )
+    return {
+        "out_dir": out,
+        "index": index,
+        "figures": figures,
+        "files": files,
+        "verdicts": rows,
+        "training": train_summary,
+        "notes": notes,
+        "seconds": time.perf_counter() - t_start,
+    }
 
 
-def _html(p: Mapping[str, Any], rows: Sequence[Mapping[str, Any]], figures: Mapping[str, Path],
-          training: Mapping[str, Any] | None, notes: Sequence[str], depths: Sequence[int],
-          quick: bool, seed: int, timing: Mapping[str, float], critical: bool) -> str:
+def _html(
+    p: Mapping[str, Any],
+    rows: Sequence[Mapping[str, Any]],
+    figures: Mapping[str, Path],
+    training: Mapping[str, Any] | None,
+    notes: Sequence[str],
+    depths: Sequence[int],
+    quick: bool,
+    seed: int,
+    timing: Mapping[str, float],
+    critical: bool,
+) -> str:
     import fastinit as fi
 
     e = html.escape
@@ -1154,12 +1480,13 @@ def _html(p: Mapping[str, Any], rows: Sequence[Mapping[str, Any]], figures: Mapp
     lookup = verdict_lookup(rows)
     d = max(depths)
     parts = [
-        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
         "<title>fastinit: weight initialization report</title>",
         f"<style>{_CSS}</style></head><body>",
         "<h1>Weight initialization: what goes wrong and what fixes it</h1>",
         f'<p class="meta">fastinit {e(fi.__version__)} ({e(str(info.get("module")))}, '
-        f'{e(str(info.get("simd")))}), {fi.get_num_threads()} threads · '
+        f"{e(str(info.get('simd')))}), {fi.get_num_threads()} threads · "
         f"{time.strftime('%Y-%m-%d %H:%M')} · {'quick run' if quick else 'full run'} · "
         f"schemes {e(', '.join(display_name(s) for s in _unique(r['scheme'] for r in rows)))} × "
         f"activations {e(', '.join(p['activations']))} × depths {e(', '.join(map(str, depths)))}; "
@@ -1189,18 +1516,29 @@ def _html(p: Mapping[str, Any], rows: Sequence[Mapping[str, Any]], figures: Mapp
     ]
     if notes:
         parts.append("<p><b>Notes:</b> " + "<br>".join(e(n) for n in notes) + "</p>")
-    parts += ["<h2>Verdicts</h2>",
-              "<p>The most common verdict over the seeds (the count in brackets when they "
-              "disagree; hover a cell for the reason).</p>", _pivot_html(rows),
-              '<p class="legend">' + "".join(
-                  f'<span style="background:{c}"><b>{k}</b>: {e(_VERDICT_TEXT[k])}</span>'
-                  for k, c in _VERDICT_COLORS.items()) + "</p>"]
+    parts += [
+        "<h2>Verdicts</h2>",
+        "<p>The most common verdict over the seeds (the count in brackets when they "
+        "disagree; hover a cell for the reason).</p>",
+        _pivot_html(rows),
+        '<p class="legend">'
+        + "".join(
+            f'<span style="background:{c}"><b>{k}</b>: {e(_VERDICT_TEXT[k])}</span>'
+            for k, c in _VERDICT_COLORS.items()
+        )
+        + "</p>",
+    ]
     obs = _observations(lookup, depths)
     if obs:
         parts.append("<ul>" + "".join(f"<li>{o}</li>" for o in obs) + "</ul>")
-    parts.append("<p>Schemes: " + "; ".join(
-        f"<b>{e(display_name(s))}</b> — {e(_SCHEME_TEXT.get(s, s))}"
-        for s in _unique(r["scheme"] for r in rows)) + ".</p>")
+    parts.append(
+        "<p>Schemes: "
+        + "; ".join(
+            f"<b>{e(display_name(s))}</b> — {e(_SCHEME_TEXT.get(s, s))}"
+            for s in _unique(r["scheme"] for r in rows)
+        )
+        + ".</p>"
+    )
 
     parts.append("<h2>Signal and gradient across depth</h2>")
     for dd in depths:
@@ -1217,7 +1555,8 @@ def _html(p: Mapping[str, Any], rows: Sequence[Mapping[str, Any]], figures: Mapp
                 "Xavier with ReLU falls steadily, He with ReLU and Xavier with tanh stay flat. "
                 "All-zero weights give zero activations (or the constant 0.5 for sigmoid) and zero "
                 "gradients below the output: nothing to draw on a log axis, and nothing to learn."
-                "</figcaption></figure>")
+                "</figcaption></figure>"
+            )
     if "histograms" in figures:
         parts.append("<h2>Activation distributions</h2>")
         parts.append(
@@ -1228,13 +1567,17 @@ def _html(p: Mapping[str, Any], rows: Sequence[Mapping[str, Any]], figures: Mapp
             "(-1, 1) with a slowly narrowing peak. For ReLU the x axis is log10 |a| of the "
             "non-zero activations: a curve that moves right from layer to layer is exploding "
             "(N(0, 1): a factor √(n/2) per layer, about a decade at width 256), one that moves "
-            "left is vanishing (Xavier), and He keeps every layer in place.</figcaption></figure>")
+            "left is vanishing (Xavier), and He keeps every layer in place.</figcaption></figure>"
+        )
     if training is not None:
         cfg = training["config"]
         parts.append("<h2>Training, with and without gradient clipping</h2>")
         parts.append(
-            (f'<figure><img src="{e(figures["training"].name)}" alt="training curves">'
-             if "training" in figures else "<figure>")
+            (
+                f'<figure><img src="{e(figures["training"].name)}" alt="training curves">'
+                if "training" in figures
+                else "<figure>"
+            )
             + f"<figcaption>{e(training['dataset']['description'])}; {cfg['n_train']} training and "
             f"{cfg['n_test']} test samples. Networks of {cfg['depth']} hidden layers of "
             f"{cfg['width']} units trained with SGD (lr {cfg['lr']:g}, momentum "
@@ -1246,9 +1589,11 @@ def _html(p: Mapping[str, Any], rows: Sequence[Mapping[str, Any]], figures: Mapp
             "uniform guess (ln 10 ≈ 2.30), as symmetric units cannot learn; N(0, 1) with ReLU "
             "starts with an enormous loss and gradient and, unclipped, diverges to NaN within "
             "a few steps, while clipping keeps it finite but cannot make its loss small; Xavier "
-            "and He train. What happened in this run:</figcaption></figure>")
-        parts.append("<ul>" + "".join(f"<li>{o}</li>" for o in _training_observations(training))
-                     + "</ul>")
+            "and He train. What happened in this run:</figcaption></figure>"
+        )
+        parts.append(
+            "<ul>" + "".join(f"<li>{o}</li>" for o in _training_observations(training)) + "</ul>"
+        )
         parts.append(_training_html(training))
     if "phase_diagram" in figures:
         parts.append("<h2>The edge of chaos</h2>")
@@ -1262,23 +1607,38 @@ def _html(p: Mapping[str, Any], rows: Sequence[Mapping[str, Any]], figures: Mapp
             "they explode; the black line is the edge of chaos χ₁ = 1. He initialization is "
             "exactly critical for ReLU (σ_w = √2, for any σ_b), Xavier for tanh at σ_b = 0 "
             "(σ_w = 1). Triangles mark the schemes' σ_w at σ_b = 0."
-            + (" The verdict table's <i>critical σ_w*</i> row initializes each activation on this "
-               f"line at σ_b = {p['sigma_b']:g}; note sigmoid, whose critical σ_w ≈ 10 keeps the "
-               "gradient but saturates the units." if critical else "")
-            + "</figcaption></figure>")
-    parts += ["<h2>All configurations</h2>", _detail_html(rows),
-              "<h2>Files</h2><ul>",
-              '<li><a href="results.csv">results.csv</a>: one row per configuration and seed '
-              "(verdict, reason, first / last activation std and gradient, log-slopes)</li>",
-              '<li><a href="results_layers.csv">results_layers.csv</a>: one row per configuration '
-              "and layer (every statistic of <code>fastinit.diagnose</code>)</li>",
-              '<li><a href="results.json">results.json</a>: parameters, verdict table, records and '
-              "layers (strict JSON: inf / NaN as null)</li>"]
+            + (
+                " The verdict table's <i>critical σ_w*</i> row initializes each activation on this "
+                f"line at σ_b = {p['sigma_b']:g}; note sigmoid, whose critical σ_w ≈ 10 keeps the "
+                "gradient but saturates the units."
+                if critical
+                else ""
+            )
+            + "</figcaption></figure>"
+        )
+    parts += [
+        "<h2>All configurations</h2>",
+        _detail_html(rows),
+        "<h2>Files</h2><ul>",
+        '<li><a href="results.csv">results.csv</a>: one row per configuration and seed '
+        "(verdict, reason, first / last activation std and gradient, log-slopes)</li>",
+        '<li><a href="results_layers.csv">results_layers.csv</a>: one row per configuration '
+        "and layer (every statistic of <code>fastinit.diagnose</code>)</li>",
+        '<li><a href="results.json">results.json</a>: parameters, verdict table, records and '
+        "layers (strict JSON: inf / NaN as null)</li>",
+    ]
     if training is not None:
-        parts.append('<li><a href="training.json">training.json</a>: per-step loss and gradient '
-                     "norm of every training run</li>")
-    parts += ["</ul>", "<p class=\"meta\">Reproduce: <code>fastinit run"
-              + (" --quick" if quick else "") + f" --seed {seed}</code></p>", "</body></html>"]
+        parts.append(
+            '<li><a href="training.json">training.json</a>: per-step loss and gradient '
+            "norm of every training run</li>"
+        )
+    parts += [
+        "</ul>",
+        '<p class="meta">Reproduce: <code>fastinit run'
+        + (" --quick" if quick else "")
+        + f" --seed {seed}</code></p>",
+        "</body></html>",
+    ]
     return "\n".join(parts)
 
 

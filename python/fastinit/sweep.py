@@ -66,8 +66,10 @@ class Results:
         import csv
 
         path = Path(path)
-        for rows, target in ((self.records, path),
-                             (self.layers, path.with_name(path.stem + "_layers.csv"))):
+        for rows, target in (
+            (self.records, path),
+            (self.layers, path.with_name(path.stem + "_layers.csv")),
+        ):
             with open(target, "w", newline="") as f:
                 if rows:
                     w = csv.DictWriter(f, fieldnames=list(rows[0]))
@@ -77,8 +79,11 @@ class Results:
 
     def to_json(self, path: str | os.PathLike[str]) -> Path:
         path = Path(path)
-        data = {"records": self.records, "layers": self.layers,
-                "train_loss": [t.tolist() for t in self.train_loss]}
+        data = {
+            "records": self.records,
+            "layers": self.layers,
+            "train_loss": [t.tolist() for t in self.train_loss],
+        }
         path.write_text(json.dumps(data, default=float))
         return path
 
@@ -91,8 +96,10 @@ class Results:
         for r in self.records:
             key = (r["init"], r["activation"], r["depth"], r["width"], r["sigma_w"], r["sigma_b"])
             groups.setdefault(key, []).append(r["verdict"])
-        return {k: min(set(v), key=lambda x: (-v.count(x), VERDICTS.index(x)))
-                for k, v in groups.items()}
+        return {
+            k: min(set(v), key=lambda x: (-v.count(x), VERDICTS.index(x)))
+            for k, v in groups.items()
+        }
 
     def plot(self, path: str | os.PathLike[str], depth: int | None = None) -> Path:
         """The classic figure: per-layer activation std and ||dL/dZ|| across depth, one line
@@ -102,15 +109,26 @@ class Results:
         return plot_depth_profiles(self, Path(path), depth=depth)
 
 
-def _configs(init: Sequence[str], activation: Sequence[str], depth: Sequence[int],
-             width: Sequence[int], seeds: int, sigma_w: Sequence[float] | None,
-             sigma_b: Sequence[float] | None, common: dict[str, Any],
-             critical_sigma_b: float = 0.05) -> list[dict[str, Any]]:
+def _configs(
+    init: Sequence[str],
+    activation: Sequence[str],
+    depth: Sequence[int],
+    width: Sequence[int],
+    seeds: int,
+    sigma_w: Sequence[float] | None,
+    sigma_b: Sequence[float] | None,
+    common: dict[str, Any],
+    critical_sigma_b: float = 0.05,
+) -> list[dict[str, Any]]:
     inits = list(init)
     grid: list[tuple[float, float]] = [(1.0, 0.0)]
     if sigma_w is not None or sigma_b is not None:
-        grid = list(itertools.product(_as_list(sigma_w if sigma_w is not None else [1.0]),
-                                      _as_list(sigma_b if sigma_b is not None else [0.0])))
+        grid = list(
+            itertools.product(
+                _as_list(sigma_w if sigma_w is not None else [1.0]),
+                _as_list(sigma_b if sigma_b is not None else [0.0]),
+            )
+        )
         if "sigma" not in inits:
             inits.append("sigma")
     for name in inits:
@@ -135,20 +153,45 @@ def _configs(init: Sequence[str], activation: Sequence[str], depth: Sequence[int
             points = [(float("nan"), float("nan"))]
         for sw, sb in points:
             for s in range(seeds):
-                c = {"init": name, "activation": act, "depth": int(d), "width": int(w),
-                     "seed_index": s, **common}
+                c = {
+                    "init": name,
+                    "activation": act,
+                    "depth": int(d),
+                    "width": int(w),
+                    "seed_index": s,
+                    **common,
+                }
                 if name in ("sigma", "critical"):
                     c["sigma_w"], c["sigma_b"] = float(sw), float(sb)
                 out.append(c)
     return out
 
 
-_CORE_KEYS = ("init", "activation", "depth", "width", "classes", "batch", "steps", "optimizer",
-              "lr", "momentum", "clip_mode", "clip", "sigma_w", "sigma_b", "param")
+_CORE_KEYS = (
+    "init",
+    "activation",
+    "depth",
+    "width",
+    "classes",
+    "batch",
+    "steps",
+    "optimizer",
+    "lr",
+    "momentum",
+    "clip_mode",
+    "clip",
+    "sigma_w",
+    "sigma_b",
+    "param",
+)
 
 
-def _run_chunk(configs: list[dict[str, Any]], states: list[tuple[int, int, int, int]],
-               dtype: str, threads: int = 0) -> list[dict[str, Any]]:
+def _run_chunk(
+    configs: list[dict[str, Any]],
+    states: list[tuple[int, int, int, int]],
+    dtype: str,
+    threads: int = 0,
+) -> list[dict[str, Any]]:
     """Run configurations with generators rebuilt from their states (picklable: executors)."""
     from ._loader import core, rebuild_generator
 
@@ -203,31 +246,50 @@ def sweep(
     are those of ``fastinit.sweep.SCHEMES``; ``sigma_w`` / ``sigma_b`` grids add the ``sigma``
     scheme (weights N(0, sigma_w^2 / fan_in), biases N(0, sigma_b^2)); ``critical`` is that
     scheme at each activation's critical sigma_w for ``critical_sigma_b``. ``threads`` caps the
-    threads of this call only (other callers keep the process-wide setting); ``executor`` spreads chunks of configurations over any
+    threads of this call only (other callers keep the process-wide setting); ``executor``
+    spreads chunks of configurations over any
     ``concurrent.futures.Executor`` (processes, a Dask client's executor) with identical results.
     """
     if seeds < 1:
         raise ValueError(f"seeds must be >= 1, got {seeds}")
     if clip_norm is not None and clip_value is not None:
         raise ValueError("give clip_norm or clip_value, not both")
-    clip_mode, clip = ("norm", clip_norm) if clip_norm is not None else (
-        ("value", clip_value) if clip_value is not None else ("none", 0.0))
+    clip_mode, clip = (
+        ("norm", clip_norm)
+        if clip_norm is not None
+        else (("value", clip_value) if clip_value is not None else ("none", 0.0))
+    )
     dt = np.dtype(dtype)
     if dt not in (np.dtype(np.float32), np.dtype(np.float64)):
         raise TypeError(f"dtype must be float32 or float64, got {dt}")
-    common = {"batch": int(batch), "classes": int(classes), "steps": int(steps),
-              "optimizer": optimizer, "lr": float(lr), "momentum": float(momentum),
-              "clip_mode": clip_mode, "clip": float(clip), "param": float(normal_std)}
-    configs = _configs(_as_list(init), _as_list(activation), _as_list(depth), _as_list(width),
-                       int(seeds), None if sigma_w is None else _as_list(sigma_w),
-                       None if sigma_b is None else _as_list(sigma_b), common,
-                       float(critical_sigma_b))
+    common = {
+        "batch": int(batch),
+        "classes": int(classes),
+        "steps": int(steps),
+        "optimizer": optimizer,
+        "lr": float(lr),
+        "momentum": float(momentum),
+        "clip_mode": clip_mode,
+        "clip": float(clip),
+        "param": float(normal_std),
+    }
+    configs = _configs(
+        _as_list(init),
+        _as_list(activation),
+        _as_list(depth),
+        _as_list(width),
+        int(seeds),
+        None if sigma_w is None else _as_list(sigma_w),
+        None if sigma_b is None else _as_list(sigma_b),
+        common,
+        float(critical_sigma_b),
+    )
     root = _core.Generator(seed)
     kids = root.spawn(len(configs))
     states = [(g.seed, g.stream, g.offset, g.spawned) for g in kids]
     n = len(configs)
     size = chunk_size or max(1, min(64, n // 16 or 1))
-    chunks = [(configs[i:i + size], states[i:i + size]) for i in range(0, n, size)]
+    chunks = [(configs[i : i + size], states[i : i + size]) for i in range(0, n, size)]
     bar = _progress_bar(n, progress)
     results: list[dict[str, Any]] = []
     if threads is not None and (isinstance(threads, bool) or int(threads) < 1):
@@ -240,9 +302,10 @@ def sweep(
                 if bar is not None:
                     bar.update(len(cfgs))
         else:
-            futures = [executor.submit(_run_chunk, cfgs, sts, dt.name, nthreads)
-                       for cfgs, sts in chunks]
-            for fut, (cfgs, _) in zip(futures, chunks):
+            futures = [
+                executor.submit(_run_chunk, cfgs, sts, dt.name, nthreads) for cfgs, sts in chunks
+            ]
+            for fut, (cfgs, _) in zip(futures, chunks, strict=True):
                 results.extend(fut.result())
                 if bar is not None:
                     bar.update(len(cfgs))
@@ -254,26 +317,52 @@ def sweep(
 
 def _collect(configs: list[dict[str, Any]], results: list[dict[str, Any]]) -> Results:
     records, layers, losses = [], [], []
-    for i, (c, r) in enumerate(zip(configs, results)):
+    for i, (c, r) in enumerate(zip(configs, results, strict=True)):
         ls = r["layers"]
         hidden = ls[:-1] or ls
         tl = np.asarray(r["train_loss"], dtype=np.float64)
-        rec = {"config": i, **{k: c.get(k) for k in ("init", "activation", "depth", "width",
-                                                        "seed_index", "sigma_w", "sigma_b",
-                                                        "steps")}}
+        rec = {
+            "config": i,
+            **{
+                k: c.get(k)
+                for k in (
+                    "init",
+                    "activation",
+                    "depth",
+                    "width",
+                    "seed_index",
+                    "sigma_w",
+                    "sigma_b",
+                    "steps",
+                )
+            },
+        }
         rec.update({k: r[k] for k in _SUMMARY_KEYS})
-        rec.update({
-            "a_std_first": hidden[0]["a_std"], "a_std_last": hidden[-1]["a_std"],
-            "grad_z_first": ls[0]["grad_z_norm"], "grad_z_last": ls[-1]["grad_z_norm"],
-            "grad_w_first": ls[0]["grad_w_norm"], "grad_w_last": ls[-1]["grad_w_norm"],
-            "final_loss": float(tl[-1]) if tl.size else float("nan"),
-            "train_nonfinite": bool(r["train_nonfinite"]),
-        })
+        rec.update(
+            {
+                "a_std_first": hidden[0]["a_std"],
+                "a_std_last": hidden[-1]["a_std"],
+                "grad_z_first": ls[0]["grad_z_norm"],
+                "grad_z_last": ls[-1]["grad_z_norm"],
+                "grad_w_first": ls[0]["grad_w_norm"],
+                "grad_w_last": ls[-1]["grad_w_norm"],
+                "final_loss": float(tl[-1]) if tl.size else float("nan"),
+                "train_nonfinite": bool(r["train_nonfinite"]),
+            }
+        )
         records.append(rec)
         for row in ls:
-            layers.append({"config": i, "init": c["init"], "activation": c["activation"],
-                           "depth": c["depth"], "width": c["width"],
-                           "seed_index": c["seed_index"], **row})
+            layers.append(
+                {
+                    "config": i,
+                    "init": c["init"],
+                    "activation": c["activation"],
+                    "depth": c["depth"],
+                    "width": c["width"],
+                    "seed_index": c["seed_index"],
+                    **row,
+                }
+            )
         losses.append(tl)
     return Results(records, layers, losses)
 

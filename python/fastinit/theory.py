@@ -47,8 +47,9 @@ def _spec(activation: ActivationSpec, act_params: Mapping[str, Any]) -> tuple[st
     raise TypeError(f"activation must be a name or a (name, params) pair, got {activation!r}")
 
 
-def q_map(activation: ActivationSpec, q: float, sigma_w: float, sigma_b: float,
-          **act_params: float) -> float:
+def q_map(
+    activation: ActivationSpec, q: float, sigma_w: float, sigma_b: float, **act_params: float
+) -> float:
     """The length map F(q) = sigma_w**2 E[phi(sqrt(q) z)**2] + sigma_b**2."""
     name, p = _spec(activation, act_params)
     return float(_core.theory_q_map(name, q, sigma_w, sigma_b, p))
@@ -66,8 +67,9 @@ def chi(activation: ActivationSpec, q: float, sigma_w: float, **act_params: floa
     return float(_core.theory_chi(name, q, sigma_w, p))
 
 
-def fixed_point(activation: ActivationSpec, sigma_w: float, sigma_b: float, q0: float = 1.0,
-                **act_params: float) -> dict[str, Any]:
+def fixed_point(
+    activation: ActivationSpec, sigma_w: float, sigma_b: float, q0: float = 1.0, **act_params: float
+) -> dict[str, Any]:
     """The fixed point reached by iterating the length map from ``q0``.
 
     Returns ``{"q_star", "kind", "evaluations", "converged"}`` with ``kind`` one of ``"finite"``,
@@ -77,14 +79,16 @@ def fixed_point(activation: ActivationSpec, sigma_w: float, sigma_b: float, q0: 
     return dict(_core.theory_q_star(name, sigma_w, sigma_b, q0, p))
 
 
-def q_star(activation: ActivationSpec, sigma_w: float, sigma_b: float, q0: float = 1.0,
-           **act_params: float) -> float:
+def q_star(
+    activation: ActivationSpec, sigma_w: float, sigma_b: float, q0: float = 1.0, **act_params: float
+) -> float:
     """The fixed point q* of the length map reached from ``q0``: a float, possibly 0.0 or inf."""
     return float(fixed_point(activation, sigma_w, sigma_b, q0, **act_params)["q_star"])
 
 
-def depth_scales(activation: ActivationSpec, sigma_w: float, sigma_b: float, q0: float = 1.0,
-                 **act_params: float) -> dict[str, Any]:
+def depth_scales(
+    activation: ActivationSpec, sigma_w: float, sigma_b: float, q0: float = 1.0, **act_params: float
+) -> dict[str, Any]:
     """q*, chi1, F'(q*), the depth scales and the phase, as a dict.
 
     Keys: ``q_star``, ``kind``, ``evaluations``, ``converged`` (see :func:`fixed_point`),
@@ -96,14 +100,16 @@ def depth_scales(activation: ActivationSpec, sigma_w: float, sigma_b: float, q0:
     return dict(_core.theory_depth_scales(name, sigma_w, sigma_b, q0, p))
 
 
-def chi1(activation: ActivationSpec, sigma_w: float, sigma_b: float, q0: float = 1.0,
-         **act_params: float) -> float:
+def chi1(
+    activation: ActivationSpec, sigma_w: float, sigma_b: float, q0: float = 1.0, **act_params: float
+) -> float:
     """chi1 = sigma_w**2 E[phi'(sqrt(q*) z)**2] at the fixed point q* (reached from ``q0``)."""
     return float(depth_scales(activation, sigma_w, sigma_b, q0, **act_params)["chi1"])
 
 
-def critical_sigma_w(activation: ActivationSpec, sigma_b: float = 0.0, q0: float = 1.0,
-                     **act_params: float) -> float:
+def critical_sigma_w(
+    activation: ActivationSpec, sigma_b: float = 0.0, q0: float = 1.0, **act_params: float
+) -> float:
     """The sigma_w at which chi1 = 1 (the edge of chaos) for this ``sigma_b``.
 
     Raises ValueError when chi1 does not cross 1 for sigma_w in [1e-3, 1e3], or jumps across it
@@ -113,8 +119,12 @@ def critical_sigma_w(activation: ActivationSpec, sigma_b: float = 0.0, q0: float
     return float(_core.theory_critical_sigma_w(name, sigma_b, q0, p))
 
 
-def critical_line(activation: ActivationSpec, sigma_b_grid: Sequence[float] | npt.ArrayLike,
-                  q0: float = 1.0, **act_params: float) -> np.ndarray:
+def critical_line(
+    activation: ActivationSpec,
+    sigma_b_grid: Sequence[float] | npt.ArrayLike,
+    q0: float = 1.0,
+    **act_params: float,
+) -> np.ndarray:
     """:func:`critical_sigma_w` for each sigma_b of the grid; NaN where there is none."""
     out = []
     for sb in np.asarray(sigma_b_grid, dtype=np.float64).ravel():
@@ -127,8 +137,14 @@ def critical_line(activation: ActivationSpec, sigma_b_grid: Sequence[float] | np
     return np.asarray(out, dtype=np.float64)
 
 
-def predicted_log_slopes(activation: ActivationSpec, sigma_w: float, sigma_b: float,
-                         q0: float = 1.0, depth: int = 10, **act_params: float) -> dict[str, Any]:
+def predicted_log_slopes(
+    activation: ActivationSpec,
+    sigma_w: float,
+    sigma_b: float,
+    q0: float = 1.0,
+    depth: int = 10,
+    **act_params: float,
+) -> dict[str, Any]:
     """Per-layer mean-field predictions to print beside measurements (:func:`fastinit.diagnose`).
 
     ``q0`` is the mean square of the network's input, so layer 1 has q_1 = sigma_w**2 q0 +
@@ -143,17 +159,28 @@ def predicted_log_slopes(activation: ActivationSpec, sigma_w: float, sigma_b: fl
     ``log_q_slope``     log(q_{l+1} / q_l), length depth - 1 (``diagnose``: ``slopes["log_q"]``)
     """
     name, p = _spec(activation, act_params)
+    if not 1 <= depth <= 10**7:
+        raise ValueError(f"depth must be in [1, 10**7], got {depth}")
     q, c = _core.theory_predict(name, sigma_w, sigma_b, q0, depth, p)
     with np.errstate(divide="ignore", invalid="ignore"):
         log_chi = np.log(c)
         log_q_slope = np.log(q[1:] / q[:-1])
-    return {"q": q, "chi": c, "log_chi": log_chi, "log_grad_slope": 0.5 * log_chi,
-            "log_q_slope": log_q_slope}
+    return {
+        "q": q,
+        "chi": c,
+        "log_chi": log_chi,
+        "log_grad_slope": 0.5 * log_chi,
+        "log_q_slope": log_q_slope,
+    }
 
 
-def phase_diagram(activation: ActivationSpec, sigma_w_grid: Sequence[float] | npt.ArrayLike,
-                  sigma_b_grid: Sequence[float] | npt.ArrayLike, q0: float = 1.0,
-                  **act_params: float) -> np.ndarray:
+def phase_diagram(
+    activation: ActivationSpec,
+    sigma_w_grid: Sequence[float] | npt.ArrayLike,
+    sigma_b_grid: Sequence[float] | npt.ArrayLike,
+    q0: float = 1.0,
+    **act_params: float,
+) -> np.ndarray:
     """chi1 on a grid, computed in C++ in one call (parallel, the GIL released).
 
     ``out[i, j] = chi1(sigma_w_grid[i], sigma_b_grid[j])``. For matplotlib, sigma_w on the x axis:

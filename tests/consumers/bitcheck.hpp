@@ -23,7 +23,8 @@
 namespace bitcheck {
 
 // FNV-1a, 64 bits, over the raw bytes (little-endian IEEE values on every platform we test).
-inline std::uint64_t fnv1a(const void* data, std::size_t nbytes, std::uint64_t h = 0xcbf29ce484222325ull) {
+inline std::uint64_t fnv1a(const void* data, std::size_t nbytes,
+                           std::uint64_t h = 0xcbf29ce484222325ull) {
   const auto* p = static_cast<const unsigned char*>(data);
   for (std::size_t i = 0; i < nbytes; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
   return h;
@@ -36,7 +37,8 @@ inline constexpr std::size_t kFull = 4096;
 template <class T>
 std::string record(const char* name, const char* kind, const T* v, std::size_t n) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, " %zu %016llx", n, static_cast<unsigned long long>(fnv1a(v, n * sizeof(T))));
+  std::snprintf(buf, sizeof buf, " %zu %016llx", n,
+                static_cast<unsigned long long>(fnv1a(v, n * sizeof(T))));
   std::string s = std::string(name) + " " + kind + buf;
   const std::size_t shown = n <= kFull ? n : 8;
   for (std::size_t i = 0; i < shown; ++i) {
@@ -67,7 +69,8 @@ inline std::string all_records() {
     fi::init::uniform_(W, g, -0.5, 0.5);
     out += record("uniform_f32", "fill", W.data(), W.size());
   }
-  {  // Python: fi.init.trunc_normal((10007,), 0.0, 1.0, -2.0, 2.0, dtype=np.float64, generator=fi.Generator(5))
+  {  // Python: fi.init.trunc_normal((10007,), 0.0, 1.0, -2.0, 2.0, dtype=np.float64,
+     // generator=fi.Generator(5))
     fi::Generator g(5);
     std::vector<double> v(10007);
     fi::init::trunc_normal_(fi::TensorView<double>{v.data(), {10007}}, g, 0.0, 1.0, -2.0, 2.0);

@@ -29,25 +29,48 @@ def arrays() -> dict[str, tuple[str, np.ndarray]]:
     import fastinit as fi
 
     out: dict[str, tuple[str, np.ndarray]] = {}
-    out["kaiming_normal_f32"] = ("fill", fi.init.kaiming_normal(
-        (16, 32), dtype=np.float32, generator=fi.Generator(123)))
-    out["normal_f64"] = ("fill", fi.init.normal(
-        (100003,), dtype=np.float64, generator=fi.Generator(123)))
-    out["uniform_f32"] = ("fill", fi.init.uniform(
-        (257, 129), a=-0.5, b=0.5, dtype=np.float32, generator=fi.Generator(7)))
-    out["trunc_normal_f64"] = ("fill", fi.init.trunc_normal(
-        (10007,), mean=0.0, std=1.0, a=-2.0, b=2.0, dtype=np.float64, generator=fi.Generator(5)))
+    out["kaiming_normal_f32"] = (
+        "fill",
+        fi.init.kaiming_normal((16, 32), dtype=np.float32, generator=fi.Generator(123)),
+    )
+    out["normal_f64"] = (
+        "fill",
+        fi.init.normal((100003,), dtype=np.float64, generator=fi.Generator(123)),
+    )
+    out["uniform_f32"] = (
+        "fill",
+        fi.init.uniform((257, 129), a=-0.5, b=0.5, dtype=np.float32, generator=fi.Generator(7)),
+    )
+    out["trunc_normal_f64"] = (
+        "fill",
+        fi.init.trunc_normal(
+            (10007,), mean=0.0, std=1.0, a=-2.0, b=2.0, dtype=np.float64, generator=fi.Generator(5)
+        ),
+    )
     g = fi.Generator(99)
-    out["xavier_uniform_f64_first"] = ("fill", fi.init.xavier_uniform(
-        (64, 48), dtype=np.float64, generator=g))
-    out["xavier_uniform_f64_second"] = ("fill", fi.init.xavier_uniform(
-        (64, 48), dtype=np.float64, generator=g))
-    out["orthogonal_f32"] = ("linalg", fi.init.orthogonal(
-        (32, 64), dtype=np.float32, generator=fi.Generator(11)))
+    out["xavier_uniform_f64_first"] = (
+        "fill",
+        fi.init.xavier_uniform((64, 48), dtype=np.float64, generator=g),
+    )
+    out["xavier_uniform_f64_second"] = (
+        "fill",
+        fi.init.xavier_uniform((64, 48), dtype=np.float64, generator=g),
+    )
+    out["orthogonal_f32"] = (
+        "linalg",
+        fi.init.orthogonal((32, 64), dtype=np.float32, generator=fi.Generator(11)),
+    )
 
     g = fi.Generator(2024)
-    net = fi.MLP([8, 32, 32, 3], activation="relu", output="softmax", init="kaiming_normal",
-                 bias_init="zeros", dtype=np.float64, generator=g)
+    net = fi.MLP(
+        [8, 32, 32, 3],
+        activation="relu",
+        output="softmax",
+        init="kaiming_normal",
+        bias_init="zeros",
+        dtype=np.float64,
+        generator=g,
+    )
     X = fi.init.normal((64, 8), dtype=np.float64, generator=g)
     y = np.arange(64, dtype=np.int64) % 3
     h = net.fit(X, y, epochs=3, batch_size=16, optimizer="sgd", lr=0.1, momentum=0.9, generator=g)
@@ -80,8 +103,12 @@ def parse(text: str) -> dict[str, Record]:
         if not line.strip() or line.startswith("#"):
             continue
         name, kind, count, h, *values = line.split()
-        out[name] = Record(kind, int(count), int(h, 16),
-                           np.array([float.fromhex(v) for v in values], dtype=np.float64))
+        out[name] = Record(
+            kind,
+            int(count),
+            int(h, 16),
+            np.array([float.fromhex(v) for v in values], dtype=np.float64),
+        )
     return out
 
 

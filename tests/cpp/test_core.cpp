@@ -17,25 +17,25 @@ namespace fi = fastinit;
 
 static int g_passed = 0, g_failed = 0;
 
-#define CHECK(cond)                                                              \
-  do {                                                                           \
-    if (cond) {                                                                  \
-      ++g_passed;                                                                \
-    } else {                                                                     \
-      ++g_failed;                                                                \
-      std::printf("FAILED %s:%d: %s\n", __FILE__, __LINE__, #cond);              \
-    }                                                                            \
+#define CHECK(cond)                                                 \
+  do {                                                              \
+    if (cond) {                                                     \
+      ++g_passed;                                                   \
+    } else {                                                        \
+      ++g_failed;                                                   \
+      std::printf("FAILED %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+    }                                                               \
   } while (0)
 
-#define CHECK_THROWS(expr, type)                                                 \
-  do {                                                                           \
-    bool thrown = false;                                                         \
-    try {                                                                        \
-      expr;                                                                      \
-    } catch (const type&) {                                                      \
-      thrown = true;                                                             \
-    }                                                                            \
-    CHECK(thrown);                                                               \
+#define CHECK_THROWS(expr, type) \
+  do {                           \
+    bool thrown = false;         \
+    try {                        \
+      expr;                      \
+    } catch (const type&) {      \
+      thrown = true;             \
+    }                            \
+    CHECK(thrown);               \
   } while (0)
 
 static void test_philox_known_answers() {
@@ -68,8 +68,12 @@ static std::vector<T> fill_with(int threads, std::size_t n,
 
 static void test_thread_independence() {
   const std::size_t n = 1'000'003;
-  auto normal = [](float* p, std::size_t n, fi::Generator& g) { fi::normal_fill(p, n, 0.0, 1.0, g); };
-  auto trunc = [](double* p, std::size_t n, fi::Generator& g) { fi::trunc_normal_fill(p, n, 0.0, 1.0, -2.0, 2.0, g); };
+  auto normal = [](float* p, std::size_t n, fi::Generator& g) {
+    fi::normal_fill(p, n, 0.0, 1.0, g);
+  };
+  auto trunc = [](double* p, std::size_t n, fi::Generator& g) {
+    fi::trunc_normal_fill(p, n, 0.0, 1.0, -2.0, 2.0, g);
+  };
   CHECK(fill_with<float>(1, n, normal) == fill_with<float>(2, n, normal));
   CHECK(fill_with<float>(1, n, normal) == fill_with<float>(3, n, normal));
   CHECK(fill_with<double>(1, n, trunc) == fill_with<double>(2, n, trunc));
@@ -162,7 +166,7 @@ static void test_mlp_gradients() {
     fi::uniform_fill(Y.data(), Y.size(), 0.0, 1.0, g);
     std::vector<std::int64_t> labels = {0, 2, 1, 2};
     fi::Target<double> y = out == fi::Output::softmax ? fi::Target<double>{nullptr, labels.data()}
-                                                       : fi::Target<double>{Y.data(), nullptr};
+                                                      : fi::Target<double>{Y.data(), nullptr};
     fi::Params<double> grads(net.sizes());
     net.loss_and_grad(X, y, grads);
     double worst = 0;

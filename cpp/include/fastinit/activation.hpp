@@ -17,7 +17,19 @@
 
 namespace fastinit {
 
-enum class Act { identity, sigmoid, tanh, relu, leaky_relu, elu, selu, gelu, softplus, softsign, silu };
+enum class Act {
+  identity,
+  sigmoid,
+  tanh,
+  relu,
+  leaky_relu,
+  elu,
+  selu,
+  gelu,
+  softplus,
+  softsign,
+  silu
+};
 
 struct Activation {
   Act kind = Act::relu;
@@ -27,9 +39,9 @@ struct Activation {
   double threshold = 20.0;       // softplus
 
   static const std::vector<std::string>& names() {
-    static const std::vector<std::string> n = {"identity", "sigmoid", "tanh", "relu",
-                                               "leaky_relu", "elu", "selu", "gelu",
-                                               "softplus", "softsign", "silu"};
+    static const std::vector<std::string> n = {"identity",   "sigmoid",  "tanh", "relu",
+                                               "leaky_relu", "elu",      "selu", "gelu",
+                                               "softplus",   "softsign", "silu"};
     return n;
   }
   static Activation from_name(const std::string& name) {
@@ -47,7 +59,8 @@ struct Activation {
   void validate() const {
     for (auto [v, what] : {std::pair{negative_slope, "negative_slope"}, std::pair{alpha, "alpha"},
                            std::pair{beta, "beta"}, std::pair{threshold, "threshold"}})
-      if (!std::isfinite(v)) throw value_error(detail::cat("activation ", name(), ": ", what, " must be finite"));
+      if (!std::isfinite(v))
+        throw value_error(detail::cat("activation ", name(), ": ", what, " must be finite"));
     if (kind == Act::softplus && !(beta > 0))
       throw value_error(detail::cat("activation softplus: beta must be > 0, got ", beta));
   }
@@ -85,7 +98,9 @@ inline double phi(const Activation& a, double x) {
     case Act::selu: return kSeluScale * (x > 0 ? x : kSeluAlpha * std::expm1(x));
     case Act::gelu: return 0.5 * x * std::erfc(-x * kInvSqrt2);
     case Act::softplus:
-      return a.beta * x > a.threshold ? x : std::log1p(std::exp(-std::fabs(a.beta * x))) / a.beta + std::max(x, 0.0);
+      return a.beta * x > a.threshold
+                 ? x
+                 : std::log1p(std::exp(-std::fabs(a.beta * x))) / a.beta + std::max(x, 0.0);
     case Act::softsign: return x / (1 + std::fabs(x));
     case Act::silu: return x * sigmoid(x);
   }
@@ -97,16 +112,29 @@ inline double dphi(const Activation& a, double x) {
   using namespace act_detail;
   switch (a.kind) {
     case Act::identity: return 1;
-    case Act::sigmoid: { const double s = sigmoid(x); return s * (1 - s); }
-    case Act::tanh: { const double t = std::tanh(x); return 1 - t * t; }
+    case Act::sigmoid: {
+      const double s = sigmoid(x);
+      return s * (1 - s);
+    }
+    case Act::tanh: {
+      const double t = std::tanh(x);
+      return 1 - t * t;
+    }
     case Act::relu: return x > 0 ? 1.0 : 0.0;
     case Act::leaky_relu: return x > 0 ? 1.0 : a.negative_slope;
     case Act::elu: return x > 0 ? 1.0 : a.alpha * std::exp(x);
     case Act::selu: return kSeluScale * (x > 0 ? 1.0 : kSeluAlpha * std::exp(x));
-    case Act::gelu: return 0.5 * std::erfc(-x * kInvSqrt2) + x * kInvSqrt2Pi * std::exp(-0.5 * x * x);
+    case Act::gelu:
+      return 0.5 * std::erfc(-x * kInvSqrt2) + x * kInvSqrt2Pi * std::exp(-0.5 * x * x);
     case Act::softplus: return a.beta * x > a.threshold ? 1.0 : sigmoid(a.beta * x);
-    case Act::softsign: { const double d = 1 + std::fabs(x); return 1 / (d * d); }
-    case Act::silu: { const double s = sigmoid(x); return s * (1 + x * (1 - s)); }
+    case Act::softsign: {
+      const double d = 1 + std::fabs(x);
+      return 1 / (d * d);
+    }
+    case Act::silu: {
+      const double s = sigmoid(x);
+      return s * (1 + x * (1 - s));
+    }
   }
   return 0;
 }
@@ -120,12 +148,18 @@ void activation_forward(const Activation& a, const T* Z, T* A, index_t n) {
   Eigen::Map<Arr> out(A, n);
   const T slope = T(a.negative_slope), alpha = T(a.alpha), beta = T(a.beta), thr = T(a.threshold);
   switch (a.kind) {
-    case Act::identity: if (A != Z) out = z; break;
-    case Act::sigmoid: for (index_t i = 0; i < n; ++i) A[i] = sigmoid(Z[i]); break;
+    case Act::identity:
+      if (A != Z) out = z;
+      break;
+    case Act::sigmoid:
+      for (index_t i = 0; i < n; ++i) A[i] = sigmoid(Z[i]);
+      break;
     case Act::tanh: out = z.tanh(); break;
     case Act::relu: out = z.max(T(0)); break;
     case Act::leaky_relu: out = (z > T(0)).select(z, slope * z); break;
-    case Act::elu: for (index_t i = 0; i < n; ++i) A[i] = Z[i] > 0 ? Z[i] : alpha * std::expm1(Z[i]); break;
+    case Act::elu:
+      for (index_t i = 0; i < n; ++i) A[i] = Z[i] > 0 ? Z[i] : alpha * std::expm1(Z[i]);
+      break;
     case Act::selu:
       for (index_t i = 0; i < n; ++i)
         A[i] = T(kSeluScale) * (Z[i] > 0 ? Z[i] : T(kSeluAlpha) * std::expm1(Z[i]));
@@ -140,22 +174,37 @@ void activation_forward(const Activation& a, const T* Z, T* A, index_t n) {
       }
       break;
     case Act::softsign: out = z / (T(1) + z.abs()); break;
-    case Act::silu: for (index_t i = 0; i < n; ++i) A[i] = Z[i] * sigmoid(Z[i]); break;
+    case Act::silu:
+      for (index_t i = 0; i < n; ++i) A[i] = Z[i] * sigmoid(Z[i]);
+      break;
   }
 }
 
 // dZ = dA * f'(Z) on n contiguous elements (dZ may alias dA).
 template <class T>
-void activation_backward(const Activation& a, const T* Z, const T* A, const T* dA, T* dZ, index_t n) {
+void activation_backward(const Activation& a, const T* Z, const T* A, const T* dA, T* dZ,
+                         index_t n) {
   using namespace act_detail;
   const T slope = T(a.negative_slope), alpha = T(a.alpha), beta = T(a.beta), thr = T(a.threshold);
   switch (a.kind) {
-    case Act::identity: if (dZ != dA) std::copy(dA, dA + n, dZ); break;
-    case Act::sigmoid: for (index_t i = 0; i < n; ++i) dZ[i] = dA[i] * A[i] * (T(1) - A[i]); break;
-    case Act::tanh: for (index_t i = 0; i < n; ++i) dZ[i] = dA[i] * (T(1) - A[i] * A[i]); break;
-    case Act::relu: for (index_t i = 0; i < n; ++i) dZ[i] = Z[i] > 0 ? dA[i] : T(0); break;
-    case Act::leaky_relu: for (index_t i = 0; i < n; ++i) dZ[i] = Z[i] > 0 ? dA[i] : slope * dA[i]; break;
-    case Act::elu: for (index_t i = 0; i < n; ++i) dZ[i] = Z[i] > 0 ? dA[i] : dA[i] * (A[i] + alpha); break;
+    case Act::identity:
+      if (dZ != dA) std::copy(dA, dA + n, dZ);
+      break;
+    case Act::sigmoid:
+      for (index_t i = 0; i < n; ++i) dZ[i] = dA[i] * A[i] * (T(1) - A[i]);
+      break;
+    case Act::tanh:
+      for (index_t i = 0; i < n; ++i) dZ[i] = dA[i] * (T(1) - A[i] * A[i]);
+      break;
+    case Act::relu:
+      for (index_t i = 0; i < n; ++i) dZ[i] = Z[i] > 0 ? dA[i] : T(0);
+      break;
+    case Act::leaky_relu:
+      for (index_t i = 0; i < n; ++i) dZ[i] = Z[i] > 0 ? dA[i] : slope * dA[i];
+      break;
+    case Act::elu:
+      for (index_t i = 0; i < n; ++i) dZ[i] = Z[i] > 0 ? dA[i] : dA[i] * (A[i] + alpha);
+      break;
     case Act::selu:
       for (index_t i = 0; i < n; ++i)
         dZ[i] = Z[i] > 0 ? dA[i] * T(kSeluScale) : dA[i] * (A[i] + T(kSeluScale * kSeluAlpha));
@@ -163,7 +212,8 @@ void activation_backward(const Activation& a, const T* Z, const T* A, const T* d
     case Act::gelu:
       for (index_t i = 0; i < n; ++i) {
         const T z = Z[i];
-        dZ[i] = dA[i] * (T(0.5) * std::erfc(-z * T(kInvSqrt2)) + z * T(kInvSqrt2Pi) * std::exp(T(-0.5) * z * z));
+        dZ[i] = dA[i] * (T(0.5) * std::erfc(-z * T(kInvSqrt2)) +
+                         z * T(kInvSqrt2Pi) * std::exp(T(-0.5) * z * z));
       }
       break;
     case Act::softplus:

@@ -5,7 +5,8 @@
 //                    A non-finite total throws when error_if_nonfinite, else propagates (NaN
 //                    stays NaN, as in PyTorch). Returns the total before clipping.
 //   clip_grad_value_ clamp every element to [-clip_value, clip_value] (NaN stays NaN).
-//   clip_by_norm_    per tensor (the classic rule): if ||g||_2 > threshold, g *= threshold / ||g||_2.
+//   clip_by_norm_    per tensor (the classic rule): if ||g||_2 > threshold, g *= threshold /
+//   ||g||_2.
 // Norms accumulate in double, so float32 gradients near 1e19 do not overflow to inf.
 #pragma once
 
@@ -64,9 +65,8 @@ template <class T>
 double total_norm(const TensorList<T>& ts, double p) {
   check_norm_type(p);
   std::vector<double> norms(ts.size());
-  parallel_tasks(static_cast<index_t>(ts.size()), [&](index_t i) {
-    norms[i] = tensor_norm(ts[i].first, ts[i].second, p);
-  });
+  parallel_tasks(static_cast<index_t>(ts.size()),
+                 [&](index_t i) { norms[i] = tensor_norm(ts[i].first, ts[i].second, p); });
   return tensor_norm(norms.data(), norms.size(), p);
 }
 
@@ -90,7 +90,8 @@ double clip_grad_norm_(const TensorList<T>& ts, double max_norm, double norm_typ
                        bool error_if_nonfinite = false) {
   if (std::isnan(max_norm) || max_norm < 0)
     throw value_error(detail::cat("max_norm must be >= 0, got ", max_norm));
-  return clip_grad_norm_given_total_(ts, max_norm, norm_type, error_if_nonfinite, total_norm(ts, norm_type));
+  return clip_grad_norm_given_total_(ts, max_norm, norm_type, error_if_nonfinite,
+                                     total_norm(ts, norm_type));
 }
 
 template <class T>
@@ -98,7 +99,8 @@ double clip_grad_norm_given_total_(const TensorList<T>& ts, double max_norm, dou
                                    bool error_if_nonfinite, double total) {
   if (!std::isfinite(total) && error_if_nonfinite)
     throw nonfinite_error(detail::cat(
-        "The total norm of order ", norm_type, " for gradients is non-finite, so it cannot be "
+        "The total norm of order ", norm_type,
+        " for gradients is non-finite, so it cannot be "
         "clipped. To disable this error and scale the gradients by the non-finite norm anyway, "
         "set error_if_nonfinite=False"));
   // Formed in double from the double total (a float32 total could overflow), then rounded to T.
@@ -114,8 +116,10 @@ void clip_grad_value_(const TensorList<T>& ts, double clip_value) {
   const T v = static_cast<T>(std::fabs(clip_value));
   for (auto& [g, n] : ts)
     for (std::size_t i = 0; i < n; ++i)
-      if (g[i] > v) g[i] = v;
-      else if (g[i] < -v) g[i] = -v;
+      if (g[i] > v)
+        g[i] = v;
+      else if (g[i] < -v)
+        g[i] = -v;
 }
 
 // Returns the per-tensor norms before clipping.

@@ -53,7 +53,7 @@ struct Diagnosis {
 
 inline const std::vector<std::string>& verdict_names() {
   static const std::vector<std::string> v = {"healthy", "vanishing", "exploding", "saturated",
-                                             "dead", "symmetric", "nonfinite"};
+                                             "dead",    "symmetric", "nonfinite"};
   return v;
 }
 
@@ -88,7 +88,8 @@ inline double log_slope(const std::vector<double>& v) {
   mx /= double(x.size());
   my /= double(y.size());
   double sxy = 0, sxx = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) sxy += (x[i] - mx) * (y[i] - my), sxx += (x[i] - mx) * (x[i] - mx);
+  for (std::size_t i = 0; i < x.size(); ++i)
+    sxy += (x[i] - mx) * (y[i] - my), sxx += (x[i] - mx) * (x[i] - mx);
   return sxy / sxx;
 }
 
@@ -108,27 +109,43 @@ inline void judge(Diagnosis& d, const std::vector<Activation>& acts) {
   bool finite = true;
   for (std::size_t l = 0; l < L.size(); ++l) {
     const auto& s = L[l];
-    for (double v : {s.z_mean, s.z_std, s.q, s.a_mean, s.a_std, s.grad_z_norm, s.grad_w_norm, s.grad_b_norm})
+    for (double v :
+         {s.z_mean, s.z_std, s.q, s.a_mean, s.a_std, s.grad_z_norm, s.grad_w_norm, s.grad_b_norm})
       finite = finite && isfinite(v);
     if (l < H) finite = finite && isfinite(s.grad_a_norm);
   }
-  auto set = [&](const char* v, std::string r) { d.verdict = v; d.reason = std::move(r); };
+  auto set = [&](const char* v, std::string r) {
+    d.verdict = v;
+    d.reason = std::move(r);
+  };
   if (!finite) return set("nonfinite", "Some activations or gradients are NaN or infinite.");
   for (std::size_t l = 1; l < H; ++l)
     if (L[l].w_row_similarity > 0.999)
-      return set("symmetric", detail::cat("The rows of W_", l + 1, " are alike: its hidden units compute the same function and receive the same gradient."));
+      return set("symmetric", detail::cat("The rows of W_", l + 1,
+                                          " are alike: its hidden units compute the same function "
+                                          "and receive the same gradient."));
   const double a_ratio = H >= 1 ? (L[0].a_std > 0 ? L[H - 1].a_std / L[0].a_std : 0.0) : 1.0;
   const double g_out = L.back().grad_z_norm, g_in = L.front().grad_z_norm;
   const double g_ratio = g_out > 0 ? g_in / g_out : 0.0;
-  if (a_ratio > 1e3) return set("exploding", detail::cat("The activation std grows ", a_ratio, "x from the first to the last hidden layer."));
-  if (g_ratio > 1e3) return set("exploding", detail::cat("||dL/dZ|| grows ", g_ratio, "x from the output back to the first layer."));
-  if (a_ratio < 1e-3) return set("vanishing", detail::cat("The activation std shrinks to ", a_ratio, "x from the first to the last hidden layer."));
-  if (g_ratio < 1e-3) return set("vanishing", detail::cat("||dL/dZ|| shrinks to ", g_ratio, "x from the output back to the first layer."));
+  if (a_ratio > 1e3)
+    return set("exploding", detail::cat("The activation std grows ", a_ratio,
+                                        "x from the first to the last hidden layer."));
+  if (g_ratio > 1e3)
+    return set("exploding", detail::cat("||dL/dZ|| grows ", g_ratio,
+                                        "x from the output back to the first layer."));
+  if (a_ratio < 1e-3)
+    return set("vanishing", detail::cat("The activation std shrinks to ", a_ratio,
+                                        "x from the first to the last hidden layer."));
+  if (g_ratio < 1e-3)
+    return set("vanishing", detail::cat("||dL/dZ|| shrinks to ", g_ratio,
+                                        "x from the output back to the first layer."));
   for (std::size_t l = 0; l < H; ++l) {
     if (L[l].dead_frac > 0.5)
-      return set("dead", detail::cat(int(100 * L[l].dead_frac), "% of layer ", l + 1, "'s units are zero for every input."));
+      return set("dead", detail::cat(int(100 * L[l].dead_frac), "% of layer ", l + 1,
+                                     "'s units are zero for every input."));
     if (L[l].saturated_frac > 0.5)
-      return set("saturated", detail::cat(int(100 * L[l].saturated_frac), "% of layer ", l + 1, "'s activations saturate (", acts[l].name(), ")."));
+      return set("saturated", detail::cat(int(100 * L[l].saturated_frac), "% of layer ", l + 1,
+                                          "'s activations saturate (", acts[l].name(), ")."));
   }
   set("healthy", "Activations and gradients keep their scale across the depth.");
 }
@@ -183,7 +200,8 @@ Diagnosis diagnose(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& 
       } else if (act.kind == Act::tanh || act.kind == Act::sigmoid) {
         index_t sat = 0;
         for (index_t i = 0; i < n; ++i)
-          sat += act.kind == Act::tanh ? std::fabs(A[i]) > T(0.99) : (A[i] < T(0.01) || A[i] > T(0.99));
+          sat += act.kind == Act::tanh ? std::fabs(A[i]) > T(0.99)
+                                       : (A[i] < T(0.01) || A[i] > T(0.99));
         s.saturated_frac = double(sat) / double(n);
       }
       s.grad_a_norm = diag_detail::frob(ws.dA[l].topRows(N));
@@ -192,7 +210,8 @@ Diagnosis diagnose(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& 
     s.grad_w_norm = diag_detail::frob(grads.W(l));
     s.grad_b_norm = diag_detail::frob(grads.b(l));
     s.w_norm = diag_detail::frob(net.params().W(l));
-    s.grad_w_ratio = s.w_norm > 0 ? s.grad_w_norm / s.w_norm : std::numeric_limits<double>::infinity();
+    s.grad_w_ratio =
+        s.w_norm > 0 ? s.grad_w_norm / s.w_norm : std::numeric_limits<double>::infinity();
     s.w_row_similarity = diag_detail::row_similarity(net.params().W(l));
     s.grad_w_row_similarity = diag_detail::row_similarity(grads.W(l));
   });

@@ -73,7 +73,18 @@ inline std::string shape_str(const std::vector<std::int64_t>& shape) {
 // Unknown name: the message lists the valid ones.
 [[noreturn]] inline void unknown_name(const char* what, const std::string& got,
                                       const std::vector<std::string>& valid) {
-  throw value_error(cat("unknown ", what, " '", got, "'; valid: ", join(valid)));
+  std::string shown;  // control characters (a NUL would cut the message short) escaped
+  for (unsigned char c : got) {
+    if (c < 0x20 || c == 0x7f) {
+      const char* hex = "0123456789abcdef";
+      shown += "\\x";
+      shown += hex[c >> 4];
+      shown += hex[c & 15];
+    } else {
+      shown += static_cast<char>(c);
+    }
+  }
+  throw value_error(cat("unknown ", what, " '", shown, "'; valid: ", join(valid)));
 }
 
 // Product of non-negative sizes times element size, or size_error when it overflows.

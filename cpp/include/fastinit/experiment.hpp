@@ -34,10 +34,12 @@
 namespace fastinit {
 
 inline const std::vector<std::string>& scheme_names() {
-  static const std::vector<std::string> n = {
-      "zeros", "normal", "xavier_normal", "xavier_uniform", "kaiming_normal", "kaiming_uniform",
-      "lecun_normal", "lecun_uniform", "he_normal", "he_uniform", "glorot_normal", "glorot_uniform",
-      "orthogonal", "zero", "lsuv", "sigma"};
+  static const std::vector<std::string> n = {"zeros",          "normal",         "xavier_normal",
+                                             "xavier_uniform", "kaiming_normal", "kaiming_uniform",
+                                             "lecun_normal",   "lecun_uniform",  "he_normal",
+                                             "he_uniform",     "glorot_normal",  "glorot_uniform",
+                                             "orthogonal",     "zero",           "lsuv",
+                                             "sigma"};
   return n;
 }
 
@@ -45,25 +47,29 @@ struct ExperimentConfig {
   std::string init = "kaiming_normal";
   double param = 1.0;  // std for `normal`
   Activation activation;
-  int depth = 10;          // number of hidden layers
-  index_t width = 256;     // hidden width (and input width)
-  index_t classes = 10;    // output width
+  int depth = 10;        // number of hidden layers
+  index_t width = 256;   // hidden width (and input width)
+  index_t classes = 10;  // output width
   index_t batch = 128;
   double sigma_w = 1.0, sigma_b = 0.0;  // for `sigma`
-  int steps = 0;           // full-batch training steps after the diagnosis
+  int steps = 0;                        // full-batch training steps after the diagnosis
   OptimConfig optim;
   std::string clip_mode = "none";
   double clip = 0;
 
   void validate() const {
     const auto& n = scheme_names();
-    if (std::find(n.begin(), n.end(), init) == n.end()) detail::unknown_name("init scheme", init, n);
+    if (std::find(n.begin(), n.end(), init) == n.end())
+      detail::unknown_name("init scheme", init, n);
     if (depth < 1) throw value_error(detail::cat("depth must be >= 1, got ", depth));
     if (width < 1 || classes < 1 || batch < 1)
-      throw value_error(detail::cat("width, classes and batch must be >= 1, got ", width, ", ", classes, ", ", batch));
+      throw value_error(detail::cat("width, classes and batch must be >= 1, got ", width, ", ",
+                                    classes, ", ", batch));
     if (steps < 0) throw value_error(detail::cat("steps must be >= 0, got ", steps));
-    for (auto [v, name] : {std::pair{sigma_w, "sigma_w"}, std::pair{sigma_b, "sigma_b"}, std::pair{param, "std"}})
-      if (!std::isfinite(v) || v < 0) throw value_error(detail::cat(name, " must be a finite number >= 0, got ", v));
+    for (auto [v, name] :
+         {std::pair{sigma_w, "sigma_w"}, std::pair{sigma_b, "sigma_b"}, std::pair{param, "std"}})
+      if (!std::isfinite(v) || v < 0)
+        throw value_error(detail::cat(name, " must be a finite number >= 0, got ", v));
     activation.validate();
     optim.validate();
   }
@@ -101,20 +107,34 @@ void init_weights(Mlp<T>& net, const ExperimentConfig& c, Generator& g) {
   for (int l = 0; l < net.num_layers(); ++l) {
     auto W = P.W(l);
     const std::string& s = c.init;
-    if (s == "zeros") init::zeros_(W);
-    else if (s == "normal") init::normal_(W, g, 0.0, c.param);
-    else if (s == "xavier_normal") init::xavier_normal_(W, g);
-    else if (s == "xavier_uniform") init::xavier_uniform_(W, g);
-    else if (s == "kaiming_normal") init::kaiming_normal_(W, g, slope, "fan_in", nl == "linear" ? "linear" : nl);
-    else if (s == "kaiming_uniform") init::kaiming_uniform_(W, g, slope, "fan_in", nl);
-    else if (s == "lecun_normal") init::lecun_normal_(W, g);
-    else if (s == "lecun_uniform") init::lecun_uniform_(W, g);
-    else if (s == "he_normal") init::he_normal_(W, g);
-    else if (s == "he_uniform") init::he_uniform_(W, g);
-    else if (s == "glorot_normal") init::glorot_normal_(W, g);
-    else if (s == "glorot_uniform") init::glorot_uniform_(W, g);
-    else if (s == "orthogonal" || s == "lsuv") init::orthogonal_(W, g, s == "orthogonal" ? gain : 1.0);
-    else if (s == "zero") init::zero_(W);
+    if (s == "zeros")
+      init::zeros_(W);
+    else if (s == "normal")
+      init::normal_(W, g, 0.0, c.param);
+    else if (s == "xavier_normal")
+      init::xavier_normal_(W, g);
+    else if (s == "xavier_uniform")
+      init::xavier_uniform_(W, g);
+    else if (s == "kaiming_normal")
+      init::kaiming_normal_(W, g, slope, "fan_in", nl == "linear" ? "linear" : nl);
+    else if (s == "kaiming_uniform")
+      init::kaiming_uniform_(W, g, slope, "fan_in", nl);
+    else if (s == "lecun_normal")
+      init::lecun_normal_(W, g);
+    else if (s == "lecun_uniform")
+      init::lecun_uniform_(W, g);
+    else if (s == "he_normal")
+      init::he_normal_(W, g);
+    else if (s == "he_uniform")
+      init::he_uniform_(W, g);
+    else if (s == "glorot_normal")
+      init::glorot_normal_(W, g);
+    else if (s == "glorot_uniform")
+      init::glorot_uniform_(W, g);
+    else if (s == "orthogonal" || s == "lsuv")
+      init::orthogonal_(W, g, s == "orthogonal" ? gain : 1.0);
+    else if (s == "zero")
+      init::zero_(W);
     else if (s == "sigma") {
       init::normal_(W, g, 0.0, c.sigma_w / std::sqrt(double(W.cols())));
       auto b = P.b(l);

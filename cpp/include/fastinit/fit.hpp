@@ -25,18 +25,21 @@ struct FitConfig {
   index_t batch_size = 32;
   bool shuffle = true;
   OptimConfig optim;
-  std::string clip_mode = "none";  // none, norm (global, PyTorch), value, per_tensor (the seed's rule)
-  double clip = 0;                 // max_norm, clip_value or threshold, by mode
-  double norm_type = 2.0;          // for clip_mode = norm
-  index_t callback_every = 0;      // steps between callbacks (0: never)
+  std::string clip_mode =
+      "none";                  // none, norm (global, PyTorch), value, per_tensor (the seed's rule)
+  double clip = 0;             // max_norm, clip_value or threshold, by mode
+  double norm_type = 2.0;      // for clip_mode = norm
+  index_t callback_every = 0;  // steps between callbacks (0: never)
 
   void validate() const {
     if (epochs < 0) throw value_error(detail::cat("epochs must be >= 0, got ", epochs));
     if (batch_size < 1) throw value_error(detail::cat("batch_size must be >= 1, got ", batch_size));
-    if (clip_mode != "none" && clip_mode != "norm" && clip_mode != "value" && clip_mode != "per_tensor")
+    if (clip_mode != "none" && clip_mode != "norm" && clip_mode != "value" &&
+        clip_mode != "per_tensor")
       detail::unknown_name("clip_mode", clip_mode, {"none", "norm", "value", "per_tensor"});
     if (clip_mode != "none" && (!std::isfinite(clip) || clip < 0))
-      throw value_error(detail::cat("the clipping threshold must be a finite number >= 0, got ", clip));
+      throw value_error(
+          detail::cat("the clipping threshold must be a finite number >= 0, got ", clip));
     if (clip_mode == "norm") check_norm_type(norm_type);
     if (callback_every < 0) throw value_error("callback_every must be >= 0");
     optim.validate();
@@ -57,7 +60,8 @@ struct History {
 // callback(history, step) -> false to stop.
 template <class T>
 History fit(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& y, const FitConfig& cfg,
-            Generator& gen, const std::function<bool(const History&, std::int64_t)>& callback = {}) {
+            Generator& gen,
+            const std::function<bool(const History&, std::int64_t)>& callback = {}) {
   cfg.validate();
   net.check_input(X);
   const index_t N = X.rows(), D0 = X.cols(), K = net.sizes().back();
@@ -117,18 +121,24 @@ History fit(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& y, cons
         h.nonfinite = true;
         break;
       }
-      if (cfg.clip_mode == "norm" && cfg.norm_type == 2.0) clip_grad_norm_given_total_(tensors, cfg.clip, 2.0, false, gnorm);
-      else if (cfg.clip_mode == "norm") clip_grad_norm_(tensors, cfg.clip, cfg.norm_type);
-      else if (cfg.clip_mode == "value") clip_grad_value_(tensors, cfg.clip);
-      else if (cfg.clip_mode == "per_tensor") clip_by_norm_(tensors, cfg.clip);
+      if (cfg.clip_mode == "norm" && cfg.norm_type == 2.0)
+        clip_grad_norm_given_total_(tensors, cfg.clip, 2.0, false, gnorm);
+      else if (cfg.clip_mode == "norm")
+        clip_grad_norm_(tensors, cfg.clip, cfg.norm_type);
+      else if (cfg.clip_mode == "value")
+        clip_grad_value_(tensors, cfg.clip);
+      else if (cfg.clip_mode == "per_tensor")
+        clip_by_norm_(tensors, cfg.clip);
       opt.step(net.params().data(), grads.data());
-      if (callback && cfg.callback_every > 0 && step % cfg.callback_every == 0 && !callback(h, step)) {
+      if (callback && cfg.callback_every > 0 && step % cfg.callback_every == 0 &&
+          !callback(h, step)) {
         h.stopped = true;
         break;
       }
     }
     h.epoch_loss.push_back(ep_steps ? ep_loss / double(ep_steps) : 0.0);
-    for (int l = 0; l < L; ++l) h.layer_grad_norm.push_back(ep_steps ? ep_norms[l] / double(ep_steps) : 0.0);
+    for (int l = 0; l < L; ++l)
+      h.layer_grad_norm.push_back(ep_steps ? ep_norms[l] / double(ep_steps) : 0.0);
     h.epochs_done = ep + 1;
     if (h.nonfinite || h.stopped) break;
   }

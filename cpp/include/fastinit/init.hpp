@@ -59,10 +59,12 @@ auto view_of_dense(Derived& m) {
     if (m.innerStride() != 1) throw shape_error("fastinit init: the vector must be contiguous");
     return TensorView<T>{m.data(), {static_cast<std::int64_t>(m.rows())}};
   } else {
-    static_assert(Derived::IsRowMajor, "fastinit initializers take row-major matrices (PyTorch's (out, in) layout)");
+    static_assert(Derived::IsRowMajor,
+                  "fastinit initializers take row-major matrices (PyTorch's (out, in) layout)");
     if (m.outerStride() != m.cols() && m.rows() > 1)
       throw shape_error("fastinit init: the matrix must be contiguous (outer stride == cols)");
-    return TensorView<T>{m.data(), {static_cast<std::int64_t>(m.rows()), static_cast<std::int64_t>(m.cols())}};
+    return TensorView<T>{
+        m.data(), {static_cast<std::int64_t>(m.rows()), static_cast<std::int64_t>(m.cols())}};
   }
 }
 template <class Derived>
@@ -109,10 +111,11 @@ inline Fans compute_fans(const std::vector<std::int64_t>& shape, const FanOverri
         throw value_error(detail::cat(fn, ": ", name, " must be a positive number, got ", v));
       *dst = v;
     } else if (!have_shape_fans) {
-      throw value_error(detail::cat(
-          fn, ": fan in and fan out can not be computed for a tensor with fewer than 2 "
-              "dimensions (shape ",
-          detail::shape_str(shape), "); pass fan_in= and fan_out="));
+      throw value_error(
+          detail::cat(fn,
+                      ": fan in and fan out can not be computed for a tensor with fewer than 2 "
+                      "dimensions (shape ",
+                      detail::shape_str(shape), "); pass fan_in= and fan_out="));
     }
   }
   return f;
@@ -120,8 +123,8 @@ inline Fans compute_fans(const std::vector<std::int64_t>& shape, const FanOverri
 
 inline const std::vector<std::string>& gain_names() {
   static const std::vector<std::string> names = {
-      "linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
-      "conv_transpose3d", "sigmoid", "tanh", "relu", "leaky_relu", "selu"};
+      "linear",           "conv1d",  "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+      "conv_transpose3d", "sigmoid", "tanh",   "relu",   "leaky_relu",       "selu"};
   return names;
 }
 
@@ -136,7 +139,7 @@ inline double calculate_gain(const std::string& nonlinearity,
     const double slope = param.value_or(0.01);
     if (!std::isfinite(slope))
       throw value_error(detail::cat("calculate_gain: negative_slope must be finite, got ", slope));
-    return std::sqrt(2.0 / (1.0 + slope * slope));
+    return std::sqrt(2.0) / std::hypot(1.0, slope);  // no overflow for huge slopes
   }
   if (nonlinearity == "selu") return 3.0 / 4.0;
   detail::unknown_name("nonlinearity", nonlinearity, lin);
@@ -169,8 +172,8 @@ void normal_(W&& w_, Generator& g, double mean = 0.0, double std = 1.0) {
   normal_fill(w.data, w.numel(), mean, std, g);
 }
 template <class W>
-void trunc_normal_(W&& w_, Generator& g, double mean = 0.0, double std = 1.0,
-                   double a = -2.0, double b = 2.0) {
+void trunc_normal_(W&& w_, Generator& g, double mean = 0.0, double std = 1.0, double a = -2.0,
+                   double b = 2.0) {
   auto w = as_view(w_);
   using T [[maybe_unused]] = typename decltype(w)::value_type;
   trunc_normal_fill(w.data, w.numel(), mean, std, a, b, g);
@@ -215,11 +218,13 @@ void dirac_(W&& w_, std::int64_t groups = 1) {
   using T [[maybe_unused]] = typename decltype(w)::value_type;
   const auto nd = w.ndim();
   if (nd < 3 || nd > 5)
-    throw value_error(detail::cat("dirac_: only tensors with 3, 4, or 5 dimensions are supported, got shape ",
-                                  detail::shape_str(w.shape)));
+    throw value_error(
+        detail::cat("dirac_: only tensors with 3, 4, or 5 dimensions are supported, got shape ",
+                    detail::shape_str(w.shape)));
   if (groups < 1) throw value_error(detail::cat("dirac_: groups must be >= 1, got ", groups));
   if (w.shape[0] % groups != 0)
-    throw value_error(detail::cat("dirac_: dim 0 (", w.shape[0], ") must be divisible by groups (", groups, ")"));
+    throw value_error(
+        detail::cat("dirac_: dim 0 (", w.shape[0], ") must be divisible by groups (", groups, ")"));
   std::fill(w.data, w.data + w.numel(), T(0));
   const auto per = w.shape[0] / groups;
   const auto min_dim = std::min(per, w.shape[1]);
@@ -262,8 +267,7 @@ inline double kaiming_std(const Fans& f, double a, const std::string& mode,
   return calculate_gain(nonlinearity, a) / std::sqrt(fan);
 }
 template <class W>
-void kaiming_uniform_(W&& w_, Generator& g, double a = 0.0,
-                      const std::string& mode = "fan_in",
+void kaiming_uniform_(W&& w_, Generator& g, double a = 0.0, const std::string& mode = "fan_in",
                       const std::string& nonlinearity = "leaky_relu", FanOverride ov = {}) {
   auto w = as_view(w_);
   using T [[maybe_unused]] = typename decltype(w)::value_type;
@@ -274,8 +278,7 @@ void kaiming_uniform_(W&& w_, Generator& g, double a = 0.0,
   uniform_fill(w.data, w.numel(), -bound, bound, g);
 }
 template <class W>
-void kaiming_normal_(W&& w_, Generator& g, double a = 0.0,
-                     const std::string& mode = "fan_in",
+void kaiming_normal_(W&& w_, Generator& g, double a = 0.0, const std::string& mode = "fan_in",
                      const std::string& nonlinearity = "leaky_relu", FanOverride ov = {}) {
   auto w = as_view(w_);
   using T [[maybe_unused]] = typename decltype(w)::value_type;
@@ -293,8 +296,9 @@ void orthogonal_(W&& w_, Generator& g, double gain = 1.0) {
   auto w = as_view(w_);
   using T [[maybe_unused]] = typename decltype(w)::value_type;
   if (w.ndim() < 2)
-    throw value_error(detail::cat("orthogonal_: only tensors with 2 or more dimensions are supported, got shape ",
-                                  detail::shape_str(w.shape)));
+    throw value_error(
+        detail::cat("orthogonal_: only tensors with 2 or more dimensions are supported, got shape ",
+                    detail::shape_str(w.shape)));
   detail::check_finite("orthogonal_", "gain", gain);
   if (w.numel() == 0) return;
   const index_t rows = w.shape[0];
@@ -325,8 +329,9 @@ void sparse_(W&& w_, Generator& g, double sparsity, double std = 0.01) {
   auto w = as_view(w_);
   using T [[maybe_unused]] = typename decltype(w)::value_type;
   if (w.ndim() != 2)
-    throw value_error(detail::cat("sparse_: only tensors with 2 dimensions are supported, got shape ",
-                                  detail::shape_str(w.shape)));
+    throw value_error(
+        detail::cat("sparse_: only tensors with 2 dimensions are supported, got shape ",
+                    detail::shape_str(w.shape)));
   if (!(sparsity >= 0 && sparsity <= 1))
     throw value_error(detail::cat("sparse_: sparsity must be in [0, 1], got ", sparsity));
   const std::int64_t rows = w.shape[0], cols = w.shape[1];
@@ -341,7 +346,8 @@ void sparse_(W&& w_, Generator& g, double sparsity, double std = 0.01) {
       std::iota(perm.begin(), perm.end(), std::int64_t{0});
       const std::uint64_t* wd = words.data() + c * nzero;
       for (std::int64_t k = 0; k < nzero; ++k) {  // partial Fisher–Yates
-        const auto j = k + static_cast<std::int64_t>(bounded(wd[k], static_cast<std::uint64_t>(rows - k)));
+        const auto j =
+            k + static_cast<std::int64_t>(bounded(wd[k], static_cast<std::uint64_t>(rows - k)));
         std::swap(perm[k], perm[j]);
         w.data[perm[k] * cols + c] = T(0);
       }
@@ -360,14 +366,13 @@ inline const std::vector<std::string>& distribution_names() {
 
 // keras.initializers.VarianceScaling: scale / max(1, fan) is the target variance.
 template <class W>
-void variance_scaling_(W&& w_, Generator& g, double scale = 1.0,
-                       const std::string& mode = "fan_in",
-                       const std::string& distribution = "truncated_normal",
-                       FanOverride ov = {}) {
+void variance_scaling_(W&& w_, Generator& g, double scale = 1.0, const std::string& mode = "fan_in",
+                       const std::string& distribution = "truncated_normal", FanOverride ov = {}) {
   auto w = as_view(w_);
   using T [[maybe_unused]] = typename decltype(w)::value_type;
   if (!(scale > 0) || !std::isfinite(scale))
-    throw value_error(detail::cat("variance_scaling_: scale must be a positive float, got ", scale));
+    throw value_error(
+        detail::cat("variance_scaling_: scale must be a positive float, got ", scale));
   const auto& dn = distribution_names();
   if (std::find(dn.begin(), dn.end(), distribution) == dn.end())
     detail::unknown_name("variance_scaling_ distribution", distribution, dn);
@@ -442,7 +447,8 @@ void zero_(W&& w_) {
   const T c = static_cast<T>(std::pow(2.0, -(m - 1) / 2.0));
   for (std::int64_t i = 0; i < P; ++i)
     for (std::int64_t j = 0; j < Q; ++j)
-      w.data[i * Q + j] = (__builtin_popcountll(static_cast<unsigned long long>(i & j)) & 1) ? -c : c;
+      w.data[i * Q + j] =
+          (__builtin_popcountll(static_cast<unsigned long long>(i & j)) & 1) ? -c : c;
 }
 
 }  // namespace init

@@ -45,17 +45,21 @@ void check_target(Output out, const Target<T>& y, index_t N, index_t K) {
   if (y.labels) {
     if (out != Output::softmax)
       throw value_error(detail::cat("integer class labels need output='softmax'; output '",
-                                    output_names()[static_cast<int>(out)], "' needs (N, ", K, ") targets"));
+                                    output_names()[static_cast<int>(out)], "' needs (N, ", K,
+                                    ") targets"));
     for (index_t n = 0; n < N; ++n)
       if (y.labels[n] < 0 || y.labels[n] >= K)
-        throw value_error(detail::cat("label ", y.labels[n], " at row ", n, " is outside [0, ", K, ")"));
+        throw value_error(
+            detail::cat("label ", y.labels[n], " at row ", n, " is outside [0, ", K, ")"));
     return;
   }
   for (index_t i = 0; i < N * K; ++i) {
     const T v = y.dense[i];
-    if (!std::isfinite(v)) throw value_error(detail::cat("targets must be finite; y has ", v, " at flat index ", i));
+    if (!std::isfinite(v))
+      throw value_error(detail::cat("targets must be finite; y has ", v, " at flat index ", i));
     if (out == Output::sigmoid && (v < 0 || v > 1))
-      throw value_error(detail::cat("binary cross-entropy targets must lie in [0, 1]; y has ", v, " at flat index ", i));
+      throw value_error(detail::cat("binary cross-entropy targets must lie in [0, 1]; y has ", v,
+                                    " at flat index ", i));
   }
 }
 
@@ -103,17 +107,20 @@ double loss_forward(Output out, const T* Z, T* P, const Target<T>& y, index_t N,
 
 // dZ = dLoss/dZ from the prediction P.
 template <class T>
-void loss_backward(Output out, const T* Z, const T* P, const Target<T>& y, T* dZ, index_t N, index_t K) {
+void loss_backward(Output out, const T* Z, const T* P, const Target<T>& y, T* dZ, index_t N,
+                   index_t K) {
   (void)Z;
   switch (out) {
     case Output::linear: {
       const double s = 2.0 / double(N * K);
-      for (index_t i = 0; i < N * K; ++i) dZ[i] = static_cast<T>(s * (double(P[i]) - double(y.dense[i])));
+      for (index_t i = 0; i < N * K; ++i)
+        dZ[i] = static_cast<T>(s * (double(P[i]) - double(y.dense[i])));
       return;
     }
     case Output::sigmoid: {
       const double s = 1.0 / double(N * K);
-      for (index_t i = 0; i < N * K; ++i) dZ[i] = static_cast<T>(s * (double(P[i]) - double(y.dense[i])));
+      for (index_t i = 0; i < N * K; ++i)
+        dZ[i] = static_cast<T>(s * (double(P[i]) - double(y.dense[i])));
       return;
     }
     case Output::softmax: {
@@ -128,7 +135,8 @@ void loss_backward(Output out, const T* Z, const T* P, const Target<T>& y, T* dZ
           const T* t = y.dense + n * K;
           double mass = 0;  // targets need not sum to 1: dZ = (P * sum(t) - t) / N
           for (index_t k = 0; k < K; ++k) mass += t[k];
-          for (index_t k = 0; k < K; ++k) d[k] = static_cast<T>(s * (double(p[k]) * mass - double(t[k])));
+          for (index_t k = 0; k < K; ++k)
+            d[k] = static_cast<T>(s * (double(p[k]) * mass - double(t[k])));
         }
       }
       return;

@@ -22,7 +22,8 @@ struct LsuvLayer {
 template <class T>
 std::vector<LsuvLayer> lsuv_(Mlp<T>& net, typename Mlp<T>::ConstInput X, Generator& gen,
                              double tol = 0.1, int max_iter = 10, bool orthogonal_init = true) {
-  if (!(tol > 0) || !std::isfinite(tol)) throw value_error(detail::cat("lsuv_: tol must be > 0, got ", tol));
+  if (!(tol > 0) || !std::isfinite(tol))
+    throw value_error(detail::cat("lsuv_: tol must be > 0, got ", tol));
   if (max_iter < 1) throw value_error(detail::cat("lsuv_: max_iter must be >= 1, got ", max_iter));
   const int L = net.num_layers();
   if (orthogonal_init)

@@ -5,7 +5,8 @@
 //   Z_l = A_{l-1} W_l^T + b_l   (N, D_l)        A_l = f_l(Z_l)   (hidden l < L)
 //   P = g(Z_L)  output activation (identity / sigmoid / softmax) fused with the loss
 // Backward, from dZ_L = dLoss/dZ_L:
-//   dW_l = dZ_l^T A_{l-1}   db_l = sum_n dZ_l[n]   dA_{l-1} = dZ_l W_l   dZ_{l-1} = dA_{l-1} * f'(Z_{l-1})
+//   dW_l = dZ_l^T A_{l-1}   db_l = sum_n dZ_l[n]   dA_{l-1} = dZ_l W_l   dZ_{l-1} = dA_{l-1} *
+//   f'(Z_{l-1})
 //
 // Storage: all parameters in one contiguous 64-byte-aligned buffer (Params), each W_l and b_l
 // starting on a 64-byte boundary; gradients use the same layout, so clipping and optimizers run
@@ -40,7 +41,8 @@ class Params {
     auto up = [&](std::size_t n) { return (n + align - 1) / align * align; };
     std::size_t off = 0;
     for (std::size_t l = 1; l < sizes.size(); ++l) {
-      const auto out = static_cast<std::size_t>(sizes[l]), in = static_cast<std::size_t>(sizes[l - 1]);
+      const auto out = static_cast<std::size_t>(sizes[l]),
+                 in = static_cast<std::size_t>(sizes[l - 1]);
       if (in != 0 && out > std::numeric_limits<std::size_t>::max() / 4 / in)
         throw size_error(detail::cat("layer ", l, " of shape (", out, ", ", in, ") is too large"));
       w_off_.push_back(off);
@@ -108,6 +110,7 @@ inline index_t panel_rows(index_t rows, index_t inner, index_t cols) {
 template <class T>
 struct Workspace {
   index_t N = 0, capacity = 0;
+  bool has_grads = false;               // dZ, dA belong to the last forward pass
   std::vector<Matrix<T>> Z, A, dZ, dA;  // index l-1 for layer l
 
   void ensure(const std::vector<index_t>& sizes, index_t n) {
@@ -140,10 +143,10 @@ class Mlp {
   using ConstInput = ConstMatrixRef<T>;
   // sizes: [D_0, ..., D_L] (L >= 1, every D_l >= 1); hidden: one activation per hidden layer
   // (L - 1 of them), or a single one for all.
-  Mlp(std::vector<index_t> sizes, std::vector<Activation> hidden, Output output)
-      : output_(output) {
+  Mlp(std::vector<index_t> sizes, std::vector<Activation> hidden, Output output) : output_(output) {
     if (sizes.size() < 2)
-      throw value_error(detail::cat("layer_sizes needs at least 2 entries (inputs and outputs), got ", sizes.size()));
+      throw value_error(detail::cat(
+          "layer_sizes needs at least 2 entries (inputs and outputs), got ", sizes.size()));
     for (std::size_t i = 0; i < sizes.size(); ++i)
       if (sizes[i] < 1)
         throw value_error(detail::cat("layer_sizes[", i, "] must be >= 1, got ", sizes[i]));
@@ -151,7 +154,8 @@ class Mlp {
     if (hidden.size() == 1 && L - 1 != 1) hidden.assign(L - 1, hidden[0]);
     if (hidden.empty() && L > 1) hidden.assign(L - 1, Activation{});
     if (hidden.size() != L - 1)
-      throw value_error(detail::cat("expected ", L - 1, " hidden activations for ", L, " layers, got ", hidden.size()));
+      throw value_error(detail::cat("expected ", L - 1, " hidden activations for ", L,
+                                    " layers, got ", hidden.size()));
     for (auto& a : hidden) a.validate();
     params_ = Params<T>(sizes);
     hidden_ = std::move(hidden);
@@ -177,6 +181,7 @@ class Mlp {
     ws_.ensure(sizes(), N);
     const int L = num_layers();
     const int stop = upto < 0 ? L : std::min(upto, L);
+    ws_.has_grads = false;
     for (int l = 0; l < stop; ++l) {
       const index_t out = sizes()[l + 1], in = sizes()[l];
       auto Wl = params_.W(l);
@@ -220,10 +225,12 @@ class Mlp {
           for (index_t k = 1; k < K; ++k) m = std::max(m, Z[n * K + k]);
           double s = 0;
           for (index_t k = 0; k < K; ++k) s += std::exp(double(Z[n * K + k] - m));
-          for (index_t k = 0; k < K; ++k) P(n, k) = static_cast<T>(std::exp(double(Z[n * K + k] - m)) / s);
+          for (index_t k = 0; k < K; ++k)
+            P(n, k) = static_cast<T>(std::exp(double(Z[n * K + k] - m)) / s);
         }
         break;
     }
+    ws_.a(L - 1) = P;  // the output layer's cache holds P, as after loss()
   }
 
   // Loss of the current parameters on (X, y); leaves the forward caches (A_L holds P).
@@ -239,7 +246,8 @@ class Mlp {
   double loss_and_grad(ConstMatrixRef<T> X, const Target<T>& y, Params<T>& grads) {
     const double l = loss(X, y);
     const int L = num_layers();
-    loss_backward(output_, ws_.Z[L - 1].data(), ws_.A[L - 1].data(), y, ws_.dZ[L - 1].data(), X.rows(), sizes().back());
+    loss_backward(output_, ws_.Z[L - 1].data(), ws_.A[L - 1].data(), y, ws_.dZ[L - 1].data(),
+                  X.rows(), sizes().back());
     backward_from_dz(X, grads);
     return l;
   }
@@ -249,12 +257,14 @@ class Mlp {
     check_grads(grads);
     const int L = num_layers();
     const index_t N = ws_.N;
+    ws_.has_grads = true;
     for (int l = L - 1; l >= 0; --l) {
       const index_t out = sizes()[l + 1], in = sizes()[l];
       const T* dZp = ws_.dZ[l].data();
       const T* Ain = l == 0 ? X.data() : ws_.A[l - 1].data();
       const index_t in_stride = l == 0 ? X.outerStride() : in;
-      Eigen::Map<const Matrix<T>, 0, Eigen::OuterStride<>> Aprev(Ain, N, in, Eigen::OuterStride<>(in_stride));
+      Eigen::Map<const Matrix<T>, 0, Eigen::OuterStride<>> Aprev(Ain, N, in,
+                                                                 Eigen::OuterStride<>(in_stride));
       ConstMatrixMap<T> dZl(dZp, N, out);
       auto dW = grads.W(l);
       auto db = grads.b(l);
@@ -286,11 +296,13 @@ class Mlp {
 
   void check_input(const ConstMatrixRef<T>& X) const {
     if (X.cols() != sizes()[0])
-      throw shape_error(detail::cat("X must have shape (N, ", sizes()[0], "), got (", X.rows(), ", ", X.cols(), ")"));
+      throw shape_error(detail::cat("X must have shape (N, ", sizes()[0], "), got (", X.rows(),
+                                    ", ", X.cols(), ")"));
     if (X.rows() < 1) throw shape_error("X must have at least one row");
   }
   void check_grads(const Params<T>& g) const {
-    if (g.sizes() != sizes()) throw shape_error("grads were made for a network of other layer sizes");
+    if (g.sizes() != sizes())
+      throw shape_error("grads were made for a network of other layer sizes");
   }
 
  private:

@@ -30,7 +30,8 @@ struct OptimConfig {
     if (kind != "sgd" && kind != "adam" && kind != "adamw")
       detail::unknown_name("optimizer", kind, {"sgd", "adam", "adamw"});
     auto finite_nonneg = [](double v, const char* n) {
-      if (!std::isfinite(v) || v < 0) throw value_error(detail::cat("optimizer: ", n, " must be a finite number >= 0, got ", v));
+      if (!std::isfinite(v) || v < 0)
+        throw value_error(detail::cat("optimizer: ", n, " must be a finite number >= 0, got ", v));
     };
     finite_nonneg(lr, "lr");
     finite_nonneg(momentum, "momentum");
@@ -40,7 +41,8 @@ struct OptimConfig {
     if (nesterov && (momentum <= 0 || dampening != 0))
       throw value_error("optimizer: Nesterov momentum requires a momentum and zero dampening");
     for (auto [b, n] : {std::pair{beta1, "betas[0]"}, std::pair{beta2, "betas[1]"}})
-      if (!(b >= 0 && b < 1)) throw value_error(detail::cat("optimizer: ", n, " must be in [0, 1), got ", b));
+      if (!(b >= 0 && b < 1))
+        throw value_error(detail::cat("optimizer: ", n, " must be in [0, 1), got ", b));
   }
 };
 
@@ -58,7 +60,8 @@ class Optimizer {
   }
   const OptimConfig& config() const { return cfg_; }
   void set_lr(double lr) {
-    if (!std::isfinite(lr) || lr < 0) throw value_error(detail::cat("lr must be a finite number >= 0, got ", lr));
+    if (!std::isfinite(lr) || lr < 0)
+      throw value_error(detail::cat("lr must be a finite number >= 0, got ", lr));
     cfg_.lr = lr;
   }
   std::int64_t steps() const { return t_; }
@@ -84,7 +87,8 @@ class Optimizer {
     }
     const bool decoupled = cfg_.kind == "adamw";
     const T b1 = T(cfg_.beta1), b2 = T(cfg_.beta2), eps = T(cfg_.eps);
-    const double bc1 = 1 - std::pow(cfg_.beta1, double(t_)), bc2 = 1 - std::pow(cfg_.beta2, double(t_));
+    const double bc1 = 1 - std::pow(cfg_.beta1, double(t_)),
+                 bc2 = 1 - std::pow(cfg_.beta2, double(t_));
     const T step_size = T(cfg_.lr / bc1), bc2_sqrt = T(std::sqrt(bc2));
     T* m = m_.get();
     T* v = v_.get();

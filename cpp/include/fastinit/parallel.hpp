@@ -251,8 +251,9 @@ template <class F>
 void parallel_for(index_t n, index_t grain, F&& fn) {
   if (n <= 0) return;
   grain = std::max<index_t>(grain, 1);
-  const index_t nthreads = detail::thread_limit() > 0 ? std::min(detail::thread_limit(), get_num_threads())
-                                                       : get_num_threads();
+  const index_t nthreads = detail::thread_limit() > 0
+                               ? std::min(detail::thread_limit(), get_num_threads())
+                               : get_num_threads();
   const index_t max_pieces = (n + grain - 1) / grain;
   const index_t pieces = std::min<index_t>(max_pieces, nthreads * 4);
   if (pieces <= 1 || nthreads == 1) {

@@ -49,7 +49,7 @@ inline constexpr std::uint32_t W0 = 0x9E3779B9u, W1 = 0xBB67AE85u;
 
 // The reference (scalar) form, as published: 10 rounds, key bumped between rounds.
 inline std::array<std::uint32_t, 4> philox4x32_10(std::array<std::uint32_t, 4> c,
-                                                 std::array<std::uint32_t, 2> k) {
+                                                  std::array<std::uint32_t, 2> k) {
   for (int r = 0; r < 10; ++r) {
     if (r) {
       k[0] += W0;
@@ -87,20 +87,25 @@ inline void generate(std::uint64_t seed, std::uint64_t stream, std::uint64_t fir
     o.x0[j] = static_cast<std::uint32_t>(ctr);
     o.x1[j] = static_cast<std::uint32_t>(ctr >> 32);
   }
-  const __m256i m0 = _mm256_set1_epi32(static_cast<int>(M0)), m1 = _mm256_set1_epi32(static_cast<int>(M1));
+  const __m256i m0 = _mm256_set1_epi32(static_cast<int>(M0)),
+                m1 = _mm256_set1_epi32(static_cast<int>(M1));
   const __m256i s_lo = _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(stream)));
-  const __m256i s_hi = _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(stream >> 32)));
+  const __m256i s_hi =
+      _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(stream >> 32)));
   for (int v = 0; v < B; v += 8) {
     __m256i c0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(o.x0 + v));
     __m256i c1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(o.x1 + v));
     __m256i c2 = s_lo, c3 = s_hi;
-    std::uint32_t k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
+    std::uint32_t k0 = static_cast<std::uint32_t>(seed),
+                  k1 = static_cast<std::uint32_t>(seed >> 32);
     for (int r = 0; r < 10; ++r) {
       __m256i hi0, lo0, hi1, lo1;
       mulhilo8(c0, m0, hi0, lo0);
       mulhilo8(c2, m1, hi1, lo1);
-      const __m256i n0 = _mm256_xor_si256(_mm256_xor_si256(hi1, c1), _mm256_set1_epi32(static_cast<int>(k0)));
-      const __m256i n2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3), _mm256_set1_epi32(static_cast<int>(k1)));
+      const __m256i n0 =
+          _mm256_xor_si256(_mm256_xor_si256(hi1, c1), _mm256_set1_epi32(static_cast<int>(k0)));
+      const __m256i n2 =
+          _mm256_xor_si256(_mm256_xor_si256(hi0, c3), _mm256_set1_epi32(static_cast<int>(k1)));
       c0 = n0;
       c1 = lo1;
       c2 = n2;
@@ -155,7 +160,10 @@ class Generator {
   explicit Generator(std::uint64_t seed = 0, std::uint64_t stream = 0, std::uint64_t offset = 0)
       : seed_(seed), stream_(stream), offset_(offset) {}
   Generator(const Generator& o)
-      : seed_(o.seed_), stream_(o.stream_), offset_(o.offset()), spawned_(o.spawned()),
+      : seed_(o.seed_),
+        stream_(o.stream_),
+        offset_(o.offset()),
+        spawned_(o.spawned()),
         exhausted_(o.exhausted_.load()) {}
   Generator& operator=(const Generator& o) {
     seed_ = o.seed_;
@@ -185,7 +193,9 @@ class Generator {
       if (exhausted_.load())
         throw value_error("Generator: all 2^64 blocks of this stream are used; spawn a new stream");
       if (nblocks > 0 && nblocks - 1 > std::numeric_limits<std::uint64_t>::max() - cur)
-        throw value_error("Generator: the request runs past the stream's last block: the stream would be exhausted (2^64 blocks); spawn a new stream");
+        throw value_error(
+            "Generator: the request runs past the stream's last block: the stream would be "
+            "exhausted (2^64 blocks); spawn a new stream");
       if (offset_.compare_exchange_weak(cur, cur + nblocks)) {
         if (nblocks > 0 && cur + nblocks == 0) exhausted_.store(true);  // used block 2^64 - 1
         return cur;
@@ -196,9 +206,9 @@ class Generator {
   // n independent child generators (same seed, new streams derived from this stream and a
   // running spawn count, so calling spawn again gives new children).
   std::vector<Generator> spawn(std::size_t n) {
-    const std::uint64_t first = spawned_.fetch_add(n);
     std::vector<Generator> kids;
-    kids.reserve(n);
+    kids.reserve(n);  // a refused allocation leaves the spawn count unchanged
+    const std::uint64_t first = spawned_.fetch_add(n);
     for (std::size_t i = 0; i < n; ++i) kids.emplace_back(seed_, child_stream(first + i));
     return kids;
   }
@@ -225,7 +235,7 @@ namespace transform {
 
 // Bits -> uniforms.
 inline float u01_f(std::uint32_t w) { return static_cast<float>(w >> 8) * 0x1p-24f; }  // [0,1)
-inline double u01_d(std::uint32_t hi, std::uint32_t lo) {                                // [0,1)
+inline double u01_d(std::uint32_t hi, std::uint32_t lo) {                              // [0,1)
   return static_cast<double>(((std::uint64_t{hi} << 32) | lo) >> 11) * 0x1p-53;
 }
 
@@ -281,11 +291,17 @@ inline void sincos_quarter_f(std::uint32_t q, float f, float& c, float& s) {
   const float y = f * 1.57079632679489662f;
   const float y2 = y * y;
   const float sp =
-      y * (1.0f + y2 * (-1.0f / 6 + y2 * (1.0f / 120 + y2 * (-1.0f / 5040 + y2 * (1.0f / 362880 +
-                                                                                y2 * (-1.0f / 39916800 + y2 * (1.0f / 6227020800.0f)))))));
+      y * (1.0f + y2 * (-1.0f / 6 +
+                        y2 * (1.0f / 120 +
+                              y2 * (-1.0f / 5040 +
+                                    y2 * (1.0f / 362880 + y2 * (-1.0f / 39916800 +
+                                                                y2 * (1.0f / 6227020800.0f)))))));
   const float cp =
-      1.0f + y2 * (-0.5f + y2 * (1.0f / 24 + y2 * (-1.0f / 720 + y2 * (1.0f / 40320 +
-                                                                         y2 * (-1.0f / 3628800 + y2 * (1.0f / 479001600.0f))))));
+      1.0f +
+      y2 * (-0.5f +
+            y2 * (1.0f / 24 +
+                  y2 * (-1.0f / 720 + y2 * (1.0f / 40320 +
+                                            y2 * (-1.0f / 3628800 + y2 * (1.0f / 479001600.0f))))));
   // rotate by q quarter turns
   const float c1 = (q & 1) ? -sp : cp;
   const float s1 = (q & 1) ? cp : sp;
@@ -397,37 +413,85 @@ inline double ndtri_lower_log(double logp, double p) {
     const double r = 0.180625 - q * q;
     x = q *
         (((((((2.5090809287301226727e+3 * r + 3.3430575583588128105e+4) * r +
-              6.7265770927008700853e+4) * r + 4.5921953931549871457e+4) * r +
-            1.3731693765509461125e+4) * r + 1.9715909503065514427e+3) * r +
-          1.3314166789178437745e+2) * r + 3.3871328727963666080e+0) /
+              6.7265770927008700853e+4) *
+                 r +
+             4.5921953931549871457e+4) *
+                r +
+            1.3731693765509461125e+4) *
+               r +
+           1.9715909503065514427e+3) *
+              r +
+          1.3314166789178437745e+2) *
+             r +
+         3.3871328727963666080e+0) /
         (((((((5.2264952788528545610e+3 * r + 2.8729085735721942674e+4) * r +
-              3.9307895800092710610e+4) * r + 2.1213794301586595867e+4) * r +
-            5.3941960214247511077e+3) * r + 6.8718700749205790830e+2) * r +
-          4.2313330701600911252e+1) * r + 1.0);
+              3.9307895800092710610e+4) *
+                 r +
+             2.1213794301586595867e+4) *
+                r +
+            5.3941960214247511077e+3) *
+               r +
+           6.8718700749205790830e+2) *
+              r +
+          4.2313330701600911252e+1) *
+             r +
+         1.0);
     return x;
   }
   double r = std::sqrt(-logp);
   if (r <= 5.0) {
     r -= 1.6;
     x = (((((((7.74545014278341407640e-4 * r + 2.27238449892691845833e-2) * r +
-              2.41780725177450611770e-1) * r + 1.27045825245236838258e+0) * r +
-            3.64784832476320460504e+0) * r + 5.76949722146069140550e+0) * r +
-          4.63033784615654529590e+0) * r + 1.42343711074968357734e+0) /
+              2.41780725177450611770e-1) *
+                 r +
+             1.27045825245236838258e+0) *
+                r +
+            3.64784832476320460504e+0) *
+               r +
+           5.76949722146069140550e+0) *
+              r +
+          4.63033784615654529590e+0) *
+             r +
+         1.42343711074968357734e+0) /
         (((((((1.05075007164441684324e-9 * r + 5.47593808499534494600e-4) * r +
-              1.51986665636164571966e-2) * r + 1.48103976427480074590e-1) * r +
-            6.89767334985100004550e-1) * r + 1.67638483018380384940e+0) * r +
-          2.05319162663775882187e+0) * r + 1.0);
+              1.51986665636164571966e-2) *
+                 r +
+             1.48103976427480074590e-1) *
+                r +
+            6.89767334985100004550e-1) *
+               r +
+           1.67638483018380384940e+0) *
+              r +
+          2.05319162663775882187e+0) *
+             r +
+         1.0);
   } else {
     const double big = r;
     r -= 5.0;
     x = (((((((2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r +
-              1.24266094738807843860e-3) * r + 2.65321895265761230930e-2) * r +
-            2.96560571828504891230e-1) * r + 1.78482653991729133580e+0) * r +
-          5.46378491116411436990e+0) * r + 6.65790464350110377720e+0) /
+              1.24266094738807843860e-3) *
+                 r +
+             2.65321895265761230930e-2) *
+                r +
+            2.96560571828504891230e-1) *
+               r +
+           1.78482653991729133580e+0) *
+              r +
+          5.46378491116411436990e+0) *
+             r +
+         6.65790464350110377720e+0) /
         (((((((2.04426310338993978564e-15 * r + 1.42151175831644588870e-7) * r +
-              1.84631831751005468180e-5) * r + 7.86869131145613259100e-4) * r +
-            1.48753612908506148525e-2) * r + 1.36929880922735805310e-1) * r +
-          5.99832206555887937690e-1) * r + 1.0);
+              1.84631831751005468180e-5) *
+                 r +
+             7.86869131145613259100e-4) *
+                r +
+            1.48753612908506148525e-2) *
+               r +
+           1.36929880922735805310e-1) *
+              r +
+          5.99832206555887937690e-1) *
+             r +
+         1.0);
     if (big > 26.0) {
       // Newton on f(x) = log Q(x) - logp, with x > 0 the upper-tail point; f' = -phi/Q.
       for (int it = 0; it < 4; ++it) {
@@ -499,7 +563,12 @@ void uniform_fill(T* out, std::size_t n, double lo, double hi, Generator& gen) {
   static_assert(is_real_v<T>);
   detail::check_finite("uniform_", "a", lo);
   detail::check_finite("uniform_", "b", hi);
-  if (!(lo <= hi)) throw value_error(detail::cat("uniform_: expects a <= b, got a=", lo, " b=", hi));
+  if (!(lo <= hi))
+    throw value_error(detail::cat("uniform_: expects a <= b, got a=", lo, " b=", hi));
+  if (!std::isfinite(static_cast<T>(lo)) || !std::isfinite(static_cast<T>(hi)) ||
+      !std::isfinite(static_cast<T>(hi - lo)))
+    throw value_error(
+        detail::cat("uniform_: a, b and b - a must be finite in the dtype, got a=", lo, " b=", hi));
   const T a = static_cast<T>(lo), w = static_cast<T>(hi - lo);
   if constexpr (std::is_same_v<T, float>) {
     detail::run_fill<4>(out, n, gen, [=](const philox::Batch& b, int nb, float* dst) {
@@ -585,16 +654,21 @@ void trunc_normal_fill(T* out, std::size_t n, double mean, double std, double a,
   if (std::isnan(a) || std::isnan(b))
     throw value_error("trunc_normal_: the bounds a and b must not be NaN");
   if (!(std > 0)) throw value_error(detail::cat("trunc_normal_: std must be > 0, got ", std));
-  if (!(a < b))
-    throw value_error(detail::cat("trunc_normal_: expects a < b, got a=", a, " b=", b));
+  if (!(a < b)) throw value_error(detail::cat("trunc_normal_: expects a < b, got a=", a, " b=", b));
   // The representable interval of T inside [a, b].
-  T lo_t = static_cast<T>(a), hi_t = static_cast<T>(b);
-  if (static_cast<double>(lo_t) < a) lo_t = std::nextafter(lo_t, std::numeric_limits<T>::infinity());
-  if (static_cast<double>(hi_t) > b) hi_t = std::nextafter(hi_t, -std::numeric_limits<T>::infinity());
-  if (!(lo_t <= hi_t))
-    throw value_error(detail::cat("trunc_normal_: no value of the dtype lies in [", a, ", ", b, "]"));
-  if (!std::isfinite(static_cast<double>(lo_t))) lo_t = std::numeric_limits<T>::lowest();
-  if (!std::isfinite(static_cast<double>(hi_t))) hi_t = std::numeric_limits<T>::max();
+  // The finite values of T inside [a, b].
+  const double tmax = static_cast<double>(std::numeric_limits<T>::max());
+  const double ca = std::max(a, -tmax), cb = std::min(b, tmax);
+  T lo_t = static_cast<T>(ca), hi_t = static_cast<T>(cb);
+  if (ca <= cb) {
+    if (static_cast<double>(lo_t) < ca)
+      lo_t = std::nextafter(lo_t, std::numeric_limits<T>::infinity());
+    if (static_cast<double>(hi_t) > cb)
+      hi_t = std::nextafter(hi_t, -std::numeric_limits<T>::infinity());
+  }
+  if (!(ca <= cb) || !(lo_t <= hi_t) || !std::isfinite(lo_t) || !std::isfinite(hi_t))
+    throw value_error(
+        detail::cat("trunc_normal_: no finite value of the dtype lies in [", a, ", ", b, "]"));
 
   double alpha = (a - mean) / std, beta = (b - mean) / std;
   double sign = 1.0;
@@ -605,21 +679,25 @@ void trunc_normal_fill(T* out, std::size_t n, double mean, double std, double a,
     sign = -1.0;
   }
   const bool tail = alpha >= 0;
+  bool point_mass = false;  // so far out that the conditional law is the bound nearest the mean
   double lqa = 0, m_frac = 0, pa = 0, qb = 0, mass = 0;
   if (tail) {
     lqa = nm::log_q(alpha);
     const double lqb = nm::log_q(beta);
     m_frac = -std::expm1(lqb - lqa);  // 1 - Q(beta)/Q(alpha), accurate for narrow intervals
+    point_mass =
+        !std::isfinite(alpha) || !std::isfinite(lqa) || !std::isfinite(m_frac) || !(m_frac > 0);
   } else {
     pa = nm::upper_q(-alpha);  // Phi(alpha) <= 1/2
     qb = nm::upper_q(beta);    // Q(beta)    <= 1/2
     mass = (0.5 - pa) + (0.5 - qb);
   }
   auto sample = [=](std::uint32_t hi, std::uint32_t lo) -> T {
-    const std::uint64_t k = ((std::uint64_t{hi} << 32) | lo) >> 11;  // 53 bits
-    const double v = (static_cast<double>(k) + 0.5) * 0x1p-53;                           // (0,1)
-    const double w = (static_cast<double>((1ull << 53) - 1 - k) + 0.5) * 0x1p-53;        // 1 - v, exact
+    const std::uint64_t k = ((std::uint64_t{hi} << 32) | lo) >> 11;                // 53 bits
+    const double v = (static_cast<double>(k) + 0.5) * 0x1p-53;                     // (0,1)
+    const double w = (static_cast<double>((1ull << 53) - 1 - k) + 0.5) * 0x1p-53;  // 1 - v, exact
     double x;
+    if (point_mass) return sign > 0 ? lo_t : hi_t;
     if (tail) {
       const double lq = lqa + std::log1p(-v * m_frac);
       x = -nm::ndtri_lower_log(lq, std::exp(lq));

@@ -7,11 +7,12 @@
 //   its slope    F'(q) = σ_w² E[z φ(√q z) φ'(√q z)] / √q          (= σ_w² E[φ'² + φ φ''], Stein)
 //   fixed point  q*    = the limit of q_{l+1} = F(q_l) from q_0 (default 1); may be 0 or +inf
 //   χ(q)               = σ_w² E[φ'(√q z)²],  χ₁ = χ(q*)
-//   depth scales ξ_q   = -1 / log F'(q*)   (q_l - q* ~ e^{-l/ξ_q}; +inf when F'(q*) >= 1 or q* = inf)
+//   depth scales ξ_q   = -1 / log F'(q*)   (q_l - q* ~ e^{-l/ξ_q}; +inf when F'(q*) >= 1 or q* =
+//   inf)
 //                ξ_c   = -1 / log χ₁       (ordered phase χ₁ < 1: 1 - c_l ~ e^{-l/ξ_c}; +inf at
-//                        χ₁ = 1; negative in the chaotic phase χ₁ > 1, where |ξ_c| is the depth over
-//                        which perturbations of nearby inputs grow by e — the chaotic-phase ξ_c at
-//                        the c* < 1 fixed point of the correlation map is not computed here)
+//                        χ₁ = 1; negative in the chaotic phase χ₁ > 1, where |ξ_c| is the depth
+//                        over which perturbations of nearby inputs grow by e — the chaotic-phase
+//                        ξ_c at the c* < 1 fixed point of the correlation map is not computed here)
 //   critical σ_w         the σ_w with χ₁(σ_w, σ_b) = 1, by Brent on log σ_w, searched outward from
 //                        σ_w = 1 in [1e-3, 1e3]; value_error when χ₁ does not cross 1 there
 //   predictions        q_1 = σ_w² q_in + σ_b² (q_in = mean square of the input), q_{l+1} = F(q_l);
@@ -40,9 +41,10 @@
 // Worked example (checked by tests/test_theory.py against an independent SciPy computation):
 //   tanh, σ_w = 1.5, σ_b = 0.05 (chaotic): q* = 0.798387114308…, χ₁ = 1.136707784096…,
 //     F'(q*) = 0.501897580903…, ξ_q = 1.45062254452…, ξ_c = -7.80419733004…
-//   tanh, σ_w = 1.2, σ_b = 0.3 (ordered): q* = 0.469521120242…, χ₁ = 0.870011250038…, ξ_c = 7.18137308632…
-//   critical_sigma_w(tanh, 0.05) = 1.12253900476958 (q* ~ σ_b^(2/3) makes it rise steeply from 1);
-//   critical_sigma_w(tanh, 0) = 1; relu: √2 for any σ_b; relu with σ_w = 1, σ_b = 0: F(q) = q/2.
+//   tanh, σ_w = 1.2, σ_b = 0.3 (ordered): q* = 0.469521120242…, χ₁ = 0.870011250038…, ξ_c
+//   = 7.18137308632… critical_sigma_w(tanh, 0.05) = 1.12253900476958 (q* ~ σ_b^(2/3) makes it rise
+//   steeply from 1); critical_sigma_w(tanh, 0) = 1; relu: √2 for any σ_b; relu with σ_w = 1, σ_b =
+//   0: F(q) = q/2.
 #pragma once
 
 #include <algorithm>
@@ -103,9 +105,9 @@ inline QuadratureRule gauss_legendre(int n) {
   return r;
 }
 
-inline constexpr int kPanelOrder = 16;        // Gauss–Legendre points per panel
-inline constexpr double kZMax = 14.0;         // integrate z over [-14, 14]
-inline constexpr double kMaxPanelWidth = 2.0;  // in z
+inline constexpr int kPanelOrder = 16;                           // Gauss–Legendre points per panel
+inline constexpr double kZMax = 14.0;                            // integrate z over [-14, 14]
+inline constexpr double kMaxPanelWidth = 2.0;                    // in z
 inline constexpr double kMinPanelWidth = 8.673617379884035e-19;  // 2^-60: bounds the panel count
 
 // The per-panel rule, computed once (thread-safe static initialization).
@@ -115,15 +117,17 @@ inline const QuadratureRule& panel_rule() {
 }
 
 // E over z ~ N(0, 1) of the K functions g(z, x) returns, x = √q z. `scale` is the activation's
-// feature scale in x (first panel [0, scale/√q]); `brk` (a jump of φ in x, or inf) gets a panel edge.
-// At q = 0 the integrand sees x = 1e-300 z: the one-sided limits q -> 0+ (elu'(0±) differ).
+// feature scale in x (first panel [0, scale/√q]); `brk` (a jump of φ in x, or inf) gets a panel
+// edge. At q = 0 the integrand sees x = 1e-300 z: the one-sided limits q -> 0+ (elu'(0±) differ).
 template <std::size_t K, class G>
 std::array<double, K> gaussian_expect(double q, double scale, double brk, G&& g) {
   const auto& R = panel_rule();
   const double inv_sqrt_2pi = 0.39894228040143267794;
   const double sq = q > 0 ? std::sqrt(q) : 1e-300;
-  const double first = q > 0 ? std::clamp(scale / sq, kMinPanelWidth, kMaxPanelWidth) : kMaxPanelWidth;
-  const double zb = (q > 0 && std::isfinite(brk)) ? std::fabs(brk) / sq : std::numeric_limits<double>::infinity();
+  const double first =
+      q > 0 ? std::clamp(scale / sq, kMinPanelWidth, kMaxPanelWidth) : kMaxPanelWidth;
+  const double zb =
+      (q > 0 && std::isfinite(brk)) ? std::fabs(brk) / sq : std::numeric_limits<double>::infinity();
   std::array<double, K> acc{};
   double lo = 0, hi = first;
   while (lo < kZMax) {
@@ -163,10 +167,17 @@ inline double linear_constant(const Activation& a) {
 // degree-1 positively homogeneous limit ψ of the others.
 inline double asymptotic_constant(const Activation& a) {
   switch (a.kind) {
-    case Act::identity: case Act::relu: case Act::leaky_relu: return linear_constant(a);
-    case Act::elu: case Act::gelu: case Act::softplus: case Act::silu: return 0.5;
+    case Act::identity:
+    case Act::relu:
+    case Act::leaky_relu: return linear_constant(a);
+    case Act::elu:
+    case Act::gelu:
+    case Act::softplus:
+    case Act::silu: return 0.5;
     case Act::selu: return 0.5 * act_detail::kSeluScale * act_detail::kSeluScale;
-    case Act::sigmoid: case Act::tanh: case Act::softsign: return 0.0;
+    case Act::sigmoid:
+    case Act::tanh:
+    case Act::softsign: return 0.0;
   }
   return 0.0;
 }
@@ -185,7 +196,8 @@ inline double breakpoint(const Activation& a) {
 inline void check_sigma(double v, const char* name) {
   if (!(std::isfinite(v) && v >= 0))
     throw value_error(detail::cat(name, " must be a finite standard deviation >= 0, got ", v));
-  if (!std::isfinite(v * v)) throw value_error(detail::cat(name, " is too large (its square overflows): ", v));
+  if (!std::isfinite(v * v))
+    throw value_error(detail::cat(name, " is too large (its square overflows): ", v));
 }
 inline void check_q(double q, const char* name) {
   if (!(std::isfinite(q) && q >= 0))
@@ -220,9 +232,11 @@ inline double derivative_moment(const Activation& a, double q) {
 inline double second_moment_slope(const Activation& a, double q) {
   if (piecewise_linear(a)) return linear_constant(a);
   auto direct = [&](double qq) {
-    return gaussian_expect<1>(qq, feature_scale(a), breakpoint(a), [&](double z, double x) {
-             return std::array<double, 1>{z * phi(a, x) * dphi(a, x)};
-           })[0] / std::sqrt(qq);
+    return gaussian_expect<1>(qq, feature_scale(a), breakpoint(a),
+                              [&](double z, double x) {
+                                return std::array<double, 1>{z * phi(a, x) * dphi(a, x)};
+                              })[0] /
+           std::sqrt(qq);
   };
   if (q > 0) return direct(q);
   if (phi(a, 0.0) == 0.0) return derivative_moment(a, 0.0);
@@ -335,10 +349,10 @@ inline const char* kind_name(FixedPointKind k) {
 }
 
 struct FixedPoint {
-  double q_star = 0;                       // 0, finite > 0, or +inf
+  double q_star = 0;  // 0, finite > 0, or +inf
   FixedPointKind kind = FixedPointKind::finite;
-  int evaluations = 0;                     // length-map evaluations spent
-  bool converged = true;                   // Brent met its tolerance
+  int evaluations = 0;    // length-map evaluations spent
+  bool converged = true;  // Brent met its tolerance
 };
 
 // q*: the limit of q_{l+1} = F(q_l) from q_0. F is increasing in q for every supported
@@ -360,7 +374,8 @@ inline FixedPoint q_star(const Activation& a, double sigma_w, double sigma_b, do
   check_sigma(sigma_w, "sigma_w");
   check_sigma(sigma_b, "sigma_b");
   check_q(q0, "q0");
-  const double w2 = sigma_w * sigma_w, b2 = sigma_b * sigma_b, inf = std::numeric_limits<double>::infinity();
+  const double w2 = sigma_w * sigma_w, b2 = sigma_b * sigma_b,
+               inf = std::numeric_limits<double>::infinity();
   auto finite_or_zero = [](double q, int ev, bool ok = true) {
     return FixedPoint{q, q == 0 ? FixedPointKind::zero : FixedPointKind::finite, ev, ok};
   };
@@ -450,14 +465,15 @@ inline double chi1(const Activation& a, double sigma_w, double sigma_b, double q
 
 struct DepthScales {
   FixedPoint fixed_point;
-  double chi1 = 0;   // χ(q*)
-  double slope = 0;  // F'(q*)
-  double xi_q = 0;   // -1 / log F'(q*); +inf when q* = inf or F'(q*) >= 1 (to 1e-12)
-  double xi_c = 0;   // -1 / log χ₁; +inf at χ₁ = 1 (to 1e-12), negative when χ₁ > 1
+  double chi1 = 0;    // χ(q*)
+  double slope = 0;   // F'(q*)
+  double xi_q = 0;    // -1 / log F'(q*); +inf when q* = inf or F'(q*) >= 1 (to 1e-12)
+  double xi_c = 0;    // -1 / log χ₁; +inf at χ₁ = 1 (to 1e-12), negative when χ₁ > 1
   std::string phase;  // "ordered" (χ₁ < 1), "critical" (|χ₁ - 1| <= 1e-12), "chaotic"
 };
 
-// |χ₁ - 1| (or |F'(q*) - 1|) up to this counts as exactly 1: σ_w = √2 for relu gives χ₁ = 1 + 4e-16.
+// |χ₁ - 1| (or |F'(q*) - 1|) up to this counts as exactly 1: σ_w = √2 for relu gives χ₁ = 1 +
+// 4e-16.
 inline constexpr double kCriticalTolerance = 1e-12;
 
 inline double depth_scale(double rate) {  // -1 / log(rate), +inf at rate = 1
@@ -466,7 +482,8 @@ inline double depth_scale(double rate) {  // -1 / log(rate), +inf at rate = 1
   return -1.0 / std::log(rate);
 }
 
-inline DepthScales depth_scales(const Activation& a, double sigma_w, double sigma_b, double q0 = 1.0) {
+inline DepthScales depth_scales(const Activation& a, double sigma_w, double sigma_b,
+                                double q0 = 1.0) {
   DepthScales d;
   d.fixed_point = q_star(a, sigma_w, sigma_b, q0);
   const double qs = d.fixed_point.q_star, w2 = sigma_w * sigma_w;
@@ -506,9 +523,10 @@ inline double critical_sigma_w(const Activation& a, double sigma_b, double q0 = 
     if (t1 > tmax || t1 < tmin) {
       t1 = dir > 0 ? tmax : tmin;
       if (t0 == t1)
-        throw value_error(detail::cat("critical_sigma_w: no sigma_w in [0.001, 1000] gives chi1 = 1 for activation '",
-                                      a.name(), "' with sigma_b = ", sigma_b, " (chi1 - 1 ranges over [",
-                                      std::min(hmin, hmax), ", ", std::max(hmin, hmax), "])"));
+        throw value_error(detail::cat(
+            "critical_sigma_w: no sigma_w in [0.001, 1000] gives chi1 = 1 for activation '",
+            a.name(), "' with sigma_b = ", sigma_b, " (chi1 - 1 ranges over [",
+            std::min(hmin, hmax), ", ", std::max(hmin, hmax), "])"));
     }
     const double h1 = h(t1);
     hmin = std::min(hmin, h1);
@@ -522,9 +540,10 @@ inline double critical_sigma_w(const Activation& a, double sigma_b, double q0 = 
         const double below = h(t - 1e-9) + 1, above = h(t + 1e-9) + 1;
         throw value_error(detail::cat(
             "critical_sigma_w: for activation '", a.name(), "' with sigma_b = ", sigma_b,
-            " chi1 jumps across 1 at sigma_w = ", std::exp(t), " (from ", std::min(below, above), " to ",
-            std::max(below, above), "): the length map has several fixed points there and q* (reached from q0 = ",
-            q0, ") switches between them, so no sigma_w gives chi1 = 1; try another sigma_b or q0"));
+            " chi1 jumps across 1 at sigma_w = ", std::exp(t), " (from ", std::min(below, above),
+            " to ", std::max(below, above),
+            "): the length map has several fixed points there and q* (reached from q0 = ", q0,
+            ") switches between them, so no sigma_w gives chi1 = 1; try another sigma_b or q0"));
       }
       return std::exp(t);
     }
@@ -544,7 +563,8 @@ struct Prediction {
 
 // q_1 = σ_w² q_in + σ_b² (the first layer sees the raw input, q_in = its mean square), then
 // q_{l+1} = F(q_l). A q that overflows stays +inf and its χ is the q -> inf limit.
-inline Prediction predict(const Activation& a, double sigma_w, double sigma_b, double q_in, std::int64_t depth) {
+inline Prediction predict(const Activation& a, double sigma_w, double sigma_b, double q_in,
+                          std::int64_t depth) {
   a.validate();
   check_sigma(sigma_w, "sigma_w");
   check_sigma(sigma_b, "sigma_b");
@@ -572,7 +592,8 @@ inline Matrix<double> phase_diagram(const Activation& a, const std::vector<doubl
   for (double s : sigma_w) check_sigma(s, "sigma_w_grid entries");
   for (double s : sigma_b) check_sigma(s, "sigma_b_grid entries");
   check_q(q0, "q0");
-  const index_t nw = static_cast<index_t>(sigma_w.size()), nb = static_cast<index_t>(sigma_b.size());
+  const index_t nw = static_cast<index_t>(sigma_w.size()),
+                nb = static_cast<index_t>(sigma_b.size());
   Matrix<double> out(nw, nb);
   parallel_for(nw * nb, 1, [&](index_t begin, index_t end) {
     for (index_t k = begin; k < end; ++k) {

@@ -13,13 +13,12 @@
 static PyObject* records(PyObject*, PyObject*) {
   std::string text, error;
   Py_BEGIN_ALLOW_THREADS  // pure C++ on local data: no Python object is touched
-  try {
+      try {
     text = bitcheck::all_records();
   } catch (const std::exception& e) {
     error = e.what();
   }
-  Py_END_ALLOW_THREADS
-  if (!error.empty()) {
+  Py_END_ALLOW_THREADS if (!error.empty()) {
     PyErr_SetString(PyExc_RuntimeError, error.c_str());
     return nullptr;
   }
@@ -31,12 +30,19 @@ static PyObject* fastinit_dir(PyObject*, PyObject*) {
 }
 
 static PyMethodDef methods[] = {
-    {"records", records, METH_NOARGS, "The bit-check records, computed through fastinit's C++ API."},
+    {"records", records, METH_NOARGS,
+     "The bit-check records, computed through fastinit's C++ API."},
     {"fastinit_dir", fastinit_dir, METH_NOARGS, "Where the build found fastinitConfig.cmake."},
     {nullptr, nullptr, 0, nullptr}};
 
-static PyModuleDef module = {PyModuleDef_HEAD_INIT, "fastinit_consumer",
-                             "A test consumer of fastinit's C++ package.", -1, methods,
-                             nullptr, nullptr, nullptr, nullptr};
+static PyModuleDef module = {PyModuleDef_HEAD_INIT,
+                             "fastinit_consumer",
+                             "A test consumer of fastinit's C++ package.",
+                             -1,
+                             methods,
+                             nullptr,
+                             nullptr,
+                             nullptr,
+                             nullptr};
 
 PyMODINIT_FUNC PyInit_fastinit_consumer() { return PyModule_Create(&module); }
