@@ -159,8 +159,8 @@ def predicted_log_slopes(
     ``log_q_slope``     log(q_{l+1} / q_l), length depth - 1 (``diagnose``: ``slopes["log_q"]``)
     """
     name, p = _spec(activation, act_params)
-    if not 1 <= depth <= 10**7:
-        raise ValueError(f"depth must be in [1, 10**7], got {depth}")
+    if depth > 10**7:  # the C++ side checks depth >= 0
+        raise ValueError(f"depth must be at most 10**7, got {depth}")
     q, c = _core.theory_predict(name, sigma_w, sigma_b, q0, depth, p)
     with np.errstate(divide="ignore", invalid="ignore"):
         log_chi = np.log(c)
