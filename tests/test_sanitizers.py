@@ -1,13 +1,17 @@
 """Memory safety and resources: sanitizer runs, fuzz regressions, leaks, large inputs.
 
-* ``test_cpp_tests_under_sanitizers`` / ``test_python_subset_under_sanitizers`` (slow): the C++
-  unit tests and a representative part of this suite against an AddressSanitizer +
-  UndefinedBehaviorSanitizer build (``scripts/sanitize.sh``; the whole suite:
-  ``scripts/sanitize.sh python``). Skipped only where the compiler has no ASan runtime.
+All of these run in ``python -m pytest`` (and so in ``.ci/run``); the slow ones are left out of
+the quick loop ``-m "not slow"``. Together they take about 20 minutes on 2 cores.
+
+* ``test_cpp_tests_under_sanitizers`` / ``test_python_suite_under_sanitizers`` (slow): the C++
+  unit tests and this whole suite (but for the tool-only consumer and lint tests) against an
+  AddressSanitizer + UndefinedBehaviorSanitizer build of both extension modules
+  (``scripts/sanitize.sh``). Skipped only where the compiler has no ASan runtime.
 * ``test_fuzz_regressions_replay`` (slow): every input in ``fuzz/corpus`` and ``fuzz/regressions``
   through the fuzz target, built with ASan + UBSan by the regular compiler
   (``fuzz/build.sh replay``).
-* ``test_fuzz_briefly`` (slow): 60 s of libFuzzer when a clang with libFuzzer is installed.
+* ``test_fuzz_briefly`` (slow): 60 s of libFuzzer (``FASTINIT_FUZZ_SECONDS``) when a clang with
+  libFuzzer is installed (``.ci/run`` installs one where apt-get can).
 * ``test_no_leak_over_many_calls``: 10^5 mixed calls (fills, twins, generators, pickling, MLP
   passes, clipping, optimizers, error paths) keep the resident memory flat.
 * ``test_large_fill_uses_bounded_extra_memory`` (slow): several GB initialize with bounded memory
@@ -34,25 +38,20 @@ SANITIZE = ROOT / "scripts" / "sanitize.sh"
 FUZZ = ROOT / "fuzz" / "build.sh"
 LINUX = sys.platform.startswith("linux")
 
-# The part of the suite that the slow sanitizer test runs (the whole suite: scripts/sanitize.sh).
-# Chosen to reach every compiled entry point: fills and initializers with their error paths,
-# the generator, the MLP forward/backward/fit, clipping and optimizers, diagnostics, LSUV,
-# sweeps, theory, many threads at once and fork.
-SANITIZER_SUBSET = [
-    "tests/test_properties.py",
-    "tests/test_concurrency.py",
-    "tests/test_errors.py",
-    "tests/test_random.py",
-    "tests/test_stubs.py",
-    "tests/test_mlp.py",
-    "tests/test_experiments.py",
-]
+# Under the sanitizers: the whole suite but for the tests that only drive build tools (the consumer
+# projects, ruff/mypy/clang-format), which never load fastinit into the sanitized interpreter.
+NOT_UNDER_SANITIZERS = ["tests/test_consumers.py", "tests/test_lint.py"]
 
 
-# The sanitizer builds, the fuzz runs and the multi-GB fills take 20-40 minutes on 2 cores: they
-# run when FASTINIT_HARDENING=1 (scripts/sanitize.sh and fuzz/build.sh run them directly too).
-HARDENING = os.environ.get("FASTINIT_HARDENING") == "1"
-needs_hardening = pytest.mark.skipif(not HARDENING, reason="set FASTINIT_HARDENING=1 to run")
+def _mem_available() -> int:
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def _cxx() -> str | None:
@@ -93,7 +92,6 @@ def _sanitizer_reports(text: str) -> list[str]:
 @pytest.mark.slow
 @needs_asan
 @pytest.mark.skipif(UNDER_SANITIZER, reason="already running under the sanitizers")
-@needs_hardening
 def test_cpp_tests_under_sanitizers():
     r = _run(["bash", str(SANITIZE), "cpp"], timeout=3600)
     assert not _sanitizer_reports(r.stdout + r.stderr), _sanitizer_reports(r.stdout + r.stderr)
@@ -104,12 +102,9 @@ def test_cpp_tests_under_sanitizers():
 @pytest.mark.slow
 @needs_asan
 @pytest.mark.skipif(UNDER_SANITIZER, reason="already running under the sanitizers")
-@needs_hardening
-def test_python_subset_under_sanitizers():
-    r = _run(
-        ["bash", str(SANITIZE), "python", "-q", "-p", "no:randomly", *SANITIZER_SUBSET],
-        timeout=3600,
-    )
+def test_python_suite_under_sanitizers():
+    ignore = [f"--ignore={p}" for p in NOT_UNDER_SANITIZERS]
+    r = _run(["bash", str(SANITIZE), "python", "-q", "-p", "no:randomly", *ignore], timeout=5400)
     reports = _sanitizer_reports(r.stdout + r.stderr)
     assert not reports, "\n".join(reports[:20])
     assert r.returncode == 0, r.stdout[-8000:] + r.stderr[-8000:]
@@ -120,7 +115,6 @@ def test_python_subset_under_sanitizers():
 @pytest.mark.slow
 @pytest.mark.skipif(not LINUX or _cxx() is None, reason="needs a C++ compiler (Linux)")
 @pytest.mark.skipif(UNDER_SANITIZER, reason="already running under the sanitizers")
-@needs_hardening
 def test_fuzz_regressions_replay():
     """Everything the fuzzer found (fuzz/regressions) and the seed corpus, replayed under ASan +
     UBSan: each input must run to its end without a finding."""
@@ -134,7 +128,6 @@ def test_fuzz_regressions_replay():
 @pytest.mark.slow
 @pytest.mark.skipif(not LINUX, reason="libFuzzer runs on Linux here")
 @pytest.mark.skipif(UNDER_SANITIZER, reason="already running under the sanitizers")
-@needs_hardening
 def test_fuzz_briefly():
     if subprocess.run(["bash", str(FUZZ), "check"], cwd=ROOT).returncode != 0:
         pytest.skip("no clang with libFuzzer (apt-get install clang libclang-rt-dev)")
@@ -240,10 +233,10 @@ LARGE_SCRIPT = textwrap.dedent(
 )
 
 
-@needs_hardening
 @pytest.mark.slow
 @pytest.mark.skipif(not LINUX, reason="peak RSS via getrusage (Linux)")
 @pytest.mark.skipif(UNDER_SANITIZER, reason="ASan's shadow memory")
+@pytest.mark.skipif(_mem_available() < 6 * 2**30, reason="needs 6 GiB of free memory")
 @pytest.mark.parametrize(
     "name, gb",
     [
@@ -277,9 +270,21 @@ def test_large_fill_uses_bounded_extra_memory(name, gb, tmp_path):
         lambda: fi.init.kaiming_normal((2**40, 2**24)),
         lambda: fi.MLP([2**40, 2**40]),
         lambda: fi.MLP([4, 2**62, 4]),
+        # each layer fits, their sum does not
+        lambda: fi.MLP([2**30, 2**29] * 4, dtype=np.float32),
+        lambda: fi.MLP([2**29, 2**29] * 4, dtype=np.float64),
         lambda: fi.sweep(init=["zeros"], activation=["relu"], depth=[1], width=[2**40], seeds=1),
     ],
-    ids=["normal-2^64", "zeros-2^93", "kaiming-2^64", "mlp-2^80", "mlp-2^64", "sweep-width-2^40"],
+    ids=[
+        "normal-2^64",
+        "zeros-2^93",
+        "kaiming-2^64",
+        "mlp-2^80",
+        "mlp-2^64",
+        "mlp-7x2^59-float32",
+        "mlp-7x2^58-float64",
+        "sweep-width-2^40",
+    ],
 )
 def test_overflowing_sizes_raise_before_allocating(make):
     t = time.perf_counter()

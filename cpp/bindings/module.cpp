@@ -65,8 +65,8 @@ static std::string compiler_string() {
 PYBIND11_MODULE(FASTINIT_MODULE_NAME, m) {
   m.doc() = "fastinit's compiled core (see the fastinit package for the documented API)";
 
-  // Errors: value_error/shape_error -> ValueError (std::invalid_argument), size_error ->
-  // MemoryError (std::bad_alloc) by pybind11's defaults; the rest here.
+  // Errors: value_error/shape_error -> ValueError (std::invalid_argument) and std::bad_alloc ->
+  // MemoryError by pybind11's defaults; the rest (std::length_error -> MemoryError too) here.
   static py::handle nonfinite = PyErr_NewExceptionWithDoc(
       PYBIND11_TOSTRING(FASTINIT_MODULE_NAME) ".NonFiniteError",
       "A NaN or infinite value where finite values are required (a ValueError and a RuntimeError).",
@@ -81,6 +81,8 @@ PYBIND11_MODULE(FASTINIT_MODULE_NAME, m) {
     } catch (const fi::nonfinite_error& e) {
       PyErr_SetString(nonfinite.ptr(), e.what());
     } catch (const fi::size_error& e) {
+      PyErr_SetString(PyExc_MemoryError, e.what());
+    } catch (const std::length_error& e) {  // a container asked for more than max_size()
       PyErr_SetString(PyExc_MemoryError, e.what());
     }
   });

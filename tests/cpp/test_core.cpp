@@ -7,6 +7,7 @@
 #include <fastinit/mlp.hpp>
 #include <fastinit/random.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -115,6 +116,18 @@ static void test_generator() {
   auto again = fi::Generator(1).spawn(2);
   CHECK(again[0].stream() == kids[0].stream());
   CHECK_THROWS(fi::normal_fill(a.data(), 1, 0.0, -1.0, g), fi::value_error);
+
+  // Any window of random_u64's words can be regenerated on its own (sparse_ relies on this).
+  fi::Generator u(9, 3, 1000);
+  std::vector<std::uint64_t> all(1000);
+  fi::random_u64(all.data(), all.size(), u);
+  for (std::uint64_t w0 : {0, 1, 2, 15, 127, 128, 129, 300, 999})
+    for (std::size_t n : {1, 2, 16, 17, 128, 129, 500}) {
+      if (w0 + n > all.size()) continue;
+      std::vector<std::uint64_t> part(n);
+      fi::detail::u64_words_at(9, 3, 1000, w0, n, part.data());
+      CHECK(std::equal(part.begin(), part.end(), all.begin() + static_cast<std::ptrdiff_t>(w0)));
+    }
 }
 
 static void test_trunc_normal_bounds() {

@@ -6,6 +6,7 @@
 //   nonfinite_error           -> fastinit.NonFiniteError (a ValueError and a RuntimeError)
 //   dtype_error               -> TypeError
 //   std::bad_alloc            -> MemoryError  (size_error derives from it: sizes that overflow)
+//   std::length_error         -> MemoryError  (a standard container asked for too much)
 #pragma once
 
 #include <cstddef>

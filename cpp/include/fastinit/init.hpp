@@ -338,13 +338,18 @@ void sparse_(W&& w_, Generator& g, double sparsity, double std = 0.01) {
   normal_fill(w.data, w.numel(), 0.0, std, g);
   const auto nzero = static_cast<std::int64_t>(std::ceil(sparsity * static_cast<double>(rows)));
   if (nzero == 0 || cols == 0) return;
-  std::vector<std::uint64_t> words(static_cast<std::size_t>(cols * nzero));
-  random_u64(words.data(), words.size(), g);
+  // The words are those of random_u64(cols * nzero) (column c uses words [c * nzero, (c + 1) *
+  // nzero)), regenerated per column so that the extra memory is O(rows) per thread.
+  const auto nwords = static_cast<std::uint64_t>(cols) * static_cast<std::uint64_t>(nzero);
+  const std::uint64_t first = g.reserve((nwords + 1) / 2);
+  const std::uint64_t seed = g.seed(), stream = g.stream();
   parallel_for(cols, 64, [&](index_t c0, index_t c1) {
     std::vector<std::int64_t> perm(static_cast<std::size_t>(rows));
+    std::vector<std::uint64_t> wd(static_cast<std::size_t>(nzero));
     for (index_t c = c0; c < c1; ++c) {
       std::iota(perm.begin(), perm.end(), std::int64_t{0});
-      const std::uint64_t* wd = words.data() + c * nzero;
+      detail::u64_words_at(seed, stream, first, static_cast<std::uint64_t>(c * nzero), wd.size(),
+                           wd.data());
       for (std::int64_t k = 0; k < nzero; ++k) {  // partial Fisher–Yates
         const auto j =
             k + static_cast<std::int64_t>(bounded(wd[k], static_cast<std::uint64_t>(rows - k)));

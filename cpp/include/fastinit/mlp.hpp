@@ -39,16 +39,25 @@ class Params {
   explicit Params(const std::vector<index_t>& sizes) : sizes_(sizes) {
     const std::size_t align = alignment / sizeof(T);
     auto up = [&](std::size_t n) { return (n + align - 1) / align * align; };
+    // Every count stays below max / 4 / sizeof(T), so neither the padding, nor the byte count,
+    // nor the gradient and optimizer buffers of the same size can overflow.
+    const std::size_t limit = std::numeric_limits<std::size_t>::max() / 4 / sizeof(T);
     std::size_t off = 0;
+    auto advance = [&](std::size_t n, std::size_t l) {
+      if (n > limit - off)
+        throw size_error(detail::cat("the parameters up to layer ", l, " (sizes ",
+                                     detail::shape_str(sizes), ") are too large"));
+      off = up(off + n);
+    };
     for (std::size_t l = 1; l < sizes.size(); ++l) {
       const auto out = static_cast<std::size_t>(sizes[l]),
                  in = static_cast<std::size_t>(sizes[l - 1]);
-      if (in != 0 && out > std::numeric_limits<std::size_t>::max() / 4 / in)
+      if (in != 0 && out > limit / in)
         throw size_error(detail::cat("layer ", l, " of shape (", out, ", ", in, ") is too large"));
       w_off_.push_back(off);
-      off = up(off + out * in);
+      advance(out * in, l);
       b_off_.push_back(off);
-      off = up(off + out);
+      advance(out, l);
     }
     size_ = off;
     data_ = aligned_alloc_array<T>(size_);

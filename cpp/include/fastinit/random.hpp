@@ -732,6 +732,38 @@ inline void random_u64(std::uint64_t* out, std::size_t n, Generator& gen) {
   });
 }
 
+namespace detail {
+
+// Words [w0, w0 + n) of what random_u64 writes for a fill whose first block is `first` (word i
+// comes from block first + i / 2): a task can regenerate its own part of a fill without the
+// whole fill being stored.
+inline void u64_words_at(std::uint64_t seed, std::uint64_t stream, std::uint64_t first,
+                         std::uint64_t w0, std::size_t n, std::uint64_t* out) {
+  philox::Batch b;
+  std::size_t done = 0;
+  while (done < n) {
+    const std::uint64_t blk = (w0 + done) / 2;
+    if (n - done <= 16) {  // a few words: one block at a time, not a batch of B
+      const std::uint64_t k = w0 + done - 2 * blk;
+      const auto r = philox::philox4x32_10(
+          {static_cast<std::uint32_t>(first + blk), static_cast<std::uint32_t>((first + blk) >> 32),
+           static_cast<std::uint32_t>(stream), static_cast<std::uint32_t>(stream >> 32)},
+          {static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)});
+      out[done++] =
+          k == 0 ? (std::uint64_t{r[0]} << 32) | r[1] : (std::uint64_t{r[2]} << 32) | r[3];
+      continue;
+    }
+    philox::generate(seed, stream, first + blk, b);
+    for (std::uint64_t k = w0 + done - 2 * blk; k < 2 * philox::B && done < n; ++k, ++done) {
+      const auto j = static_cast<std::size_t>(k / 2);
+      out[done] = k % 2 == 0 ? (std::uint64_t{b.x0[j]} << 32) | b.x1[j]
+                             : (std::uint64_t{b.x2[j]} << 32) | b.x3[j];
+    }
+  }
+}
+
+}  // namespace detail
+
 // An integer in [0, range) from a 64-bit word by multiply-shift (bias < range / 2^64).
 inline std::uint64_t bounded(std::uint64_t word, std::uint64_t range) {
   return static_cast<std::uint64_t>((static_cast<unsigned __int128>(word) * range) >> 64);
