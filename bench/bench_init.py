@@ -41,28 +41,18 @@ it. The run ends with PASS / MISS lines for the performance targets:
 from __future__ import annotations
 
 import argparse
-import contextlib
 import platform
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import fastinit as fi
 import numpy as np
-
-try:
-    import torch
-except (ImportError, OSError):  # torch is optional: its columns become "n/a"
-    torch = None  # type: ignore[assignment]
-
-try:
-    from threadpoolctl import threadpool_limits
-except ImportError:
-    threadpool_limits = None
+from _common import Table, blas_threads, format_time, num_threads, threadpool_limits, torch
 
 FLOAT32_BYTES = 4
 KAIMING_FAN_IN = 1024
@@ -101,30 +91,6 @@ def best_time(fn: Callable[[], object], budget: Budget) -> float:
         best = min(best, time.perf_counter() - t0)
         reps += 1
     return best
-
-
-@contextlib.contextmanager
-def num_threads(n: int) -> Iterator[None]:
-    """Run fastinit and torch with ``n`` threads, restoring the previous counts afterwards."""
-    fi_before = fi.get_num_threads()
-    torch_before = torch.get_num_threads() if torch is not None else None
-    fi.set_num_threads(n)
-    if torch is not None:
-        torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        fi.set_num_threads(fi_before)
-        if torch_before is not None:
-            torch.set_num_threads(torch_before)
-
-
-def numpy_blas_threads(n: int) -> contextlib.AbstractContextManager[Any]:
-    """Limit NumPy's BLAS / LAPACK to ``n`` threads (a no-op without threadpoolctl)."""
-    if threadpool_limits is None:
-        return contextlib.nullcontext()
-    limits: contextlib.AbstractContextManager[Any] = threadpool_limits(limits=n, user_api="blas")
-    return limits
 
 
 # --------------------------------------------------------------------------------------------
@@ -292,7 +258,7 @@ def measure_size(fill: Fill, n: int, threads: Sequence[int], budget: Budget) -> 
     def numpy_time(t: int) -> float | None:
         if numpy_fill is None:
             return None
-        with numpy_blas_threads(t):
+        with blas_threads(t):
             return best_time(lambda: numpy_fill(out), budget)
 
     shared_numpy = None if fill.numpy_threaded else numpy_time(1)
@@ -388,45 +354,12 @@ def format_count(n: int) -> str:
     return f"1e{exponent}" if n == 10**exponent else str(n)
 
 
-def format_time(seconds: float) -> str:
-    if seconds < 1e-3:
-        return f"{seconds * 1e6:.1f} us"
-    if seconds < 1.0:
-        return f"{seconds * 1e3:.2f} ms"
-    return f"{seconds:.3f} s"
-
-
 def format_rate(rate: float | None) -> str:
     return "n/a" if rate is None else f"{rate / 1e6:,.1f}"
 
 
 def format_ratio(num: float | None, den: float | None) -> str:
     return "n/a" if num is None or den is None else f"{num / den:.2f}x"
-
-
-@dataclass
-class Table:
-    title: str
-    headers: list[str]
-    rows: list[list[str]]
-    notes: list[str] = field(default_factory=list)
-
-    def render(self, markdown: bool) -> str:
-        if markdown:
-            lines = [f"#### {self.title}", ""]
-            lines.append("| " + " | ".join(self.headers) + " |")
-            lines.append("|" + "|".join("---:" for _ in self.headers) + "|")
-            lines += ["| " + " | ".join(row) + " |" for row in self.rows]
-            lines += [""] + [f"- {note}" for note in self.notes]
-            return "\n".join(lines)
-        widths = [
-            max(len(c) for c in column) for column in zip(self.headers, *self.rows, strict=True)
-        ]
-        lines = [self.title, "-" * len(self.title)]
-        for row in [self.headers, *self.rows]:
-            lines.append("  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)))
-        lines += [f"  * {note}" for note in self.notes]
-        return "\n".join(lines)
 
 
 def result_table(result: Result) -> Table:

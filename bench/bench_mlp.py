@@ -55,7 +55,6 @@ fastinit is faster); the floor table gives time / floor time. The environment's
 from __future__ import annotations
 
 import argparse
-import contextlib
 import dataclasses
 import math
 import os
@@ -63,23 +62,13 @@ import platform
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import fastinit as fi
 import numpy as np
-
-try:
-    import torch
-except (ImportError, OSError):  # torch is optional: its rows become "n/a"
-    torch = None  # type: ignore[assignment]
-
-try:
-    from threadpoolctl import threadpool_info, threadpool_limits
-except ImportError:
-    threadpool_info = None
-    threadpool_limits = None
+from _common import Table, format_time, num_threads, threadpool_info, threadpool_limits, torch
 
 LR = 0.01
 MAX_NORM = 1.0
@@ -226,28 +215,6 @@ def other_load_note(share: float | None) -> str:
     return text + (
         " -- the timings are skewed (multi-threaded ones most)." if share > 0.05 else "."
     )
-
-
-@contextlib.contextmanager
-def num_threads(n: int) -> Iterator[None]:
-    """fastinit, torch and NumPy's BLAS (threadpoolctl) with ``n`` threads; restored afterwards."""
-    fi_before = fi.get_num_threads()
-    torch_before = torch.get_num_threads() if torch is not None else None
-    fi.set_num_threads(n)
-    if torch is not None:
-        torch.set_num_threads(n)
-    limits = (
-        threadpool_limits(limits=n, user_api="blas")
-        if threadpool_limits is not None
-        else contextlib.nullcontext()
-    )
-    try:
-        with limits:
-            yield
-    finally:
-        fi.set_num_threads(fi_before)
-        if torch_before is not None:
-            torch.set_num_threads(torch_before)
 
 
 # --------------------------------------------------------------------------------------------
@@ -537,7 +504,7 @@ def measure_net(
         timeds[FLOOR] = loop(floor)
     load = OtherLoad()
     for t in threads:
-        with num_threads(t):
+        with num_threads(t, blas=True):
             result.timings[t] = time_interleaved(timeds, budget)
     result.other_load = load.share()
     return result
@@ -547,16 +514,6 @@ def measure_net(
 # Formatting
 
 
-def format_time(seconds: float | None) -> str:
-    if seconds is None:
-        return "n/a"
-    if seconds < 1e-3:
-        return f"{seconds * 1e6:.1f} us"
-    if seconds < 1.0:
-        return f"{seconds * 1e3:.2f} ms"
-    return f"{seconds:.3f} s"
-
-
 def format_speed(seconds: float | None) -> str:
     return "n/a" if seconds is None else f"{1.0 / seconds:,.1f}"
 
@@ -564,29 +521,6 @@ def format_speed(seconds: float | None) -> str:
 def speed_ratio(mine: float | None, other: float | None) -> str:
     """steps/s of ``mine`` over steps/s of ``other`` (= other's time / mine)."""
     return "n/a" if mine is None or other is None else f"{other / mine:.2f}x"
-
-
-@dataclass
-class Table:
-    title: str
-    headers: list[str]
-    rows: list[list[str]]
-    notes: list[str] = field(default_factory=list)
-
-    def render(self, markdown: bool) -> str:
-        if markdown:
-            lines = [f"#### {self.title}", ""]
-            lines.append("| " + " | ".join(self.headers) + " |")
-            lines.append("|" + "|".join("---:" for _ in self.headers) + "|")
-            lines += ["| " + " | ".join(row) + " |" for row in self.rows]
-            lines += [""] + [f"- {note}" for note in self.notes]
-            return "\n".join(lines)
-        widths = [max(len(c) for c in col) for col in zip(self.headers, *self.rows, strict=True)]
-        lines = [self.title, "-" * len(self.title)]
-        for row in [self.headers, *self.rows]:
-            lines.append("  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)))
-        lines += [f"  * {note}" for note in self.notes]
-        return "\n".join(lines)
 
 
 def net_table(res: NetResult) -> Table:

@@ -2,7 +2,7 @@
 
     python bench/bench_sweep.py [--quick] [--markdown]
 
-Workload (the issue's): 4 inits (xavier_normal, kaiming_normal, orthogonal, normal) x
+Workload: 4 inits (xavier_normal, kaiming_normal, orthogonal, normal) x
 4 activations (sigmoid, tanh, relu, leaky_relu) x depths 10 / 50 / 100 x width 256, batch 128.
 Per configuration: build the network, initialize it, one forward and backward pass
 (softmax cross-entropy on random labels) and per-layer diagnostics (activation mean/std,
@@ -18,6 +18,7 @@ import time
 
 import fastinit as fi
 import numpy as np
+from _common import num_threads, torch
 
 INITS = ["xavier_normal", "kaiming_normal", "orthogonal", "normal"]
 ACTS = ["sigmoid", "tanh", "relu", "leaky_relu"]
@@ -140,14 +141,6 @@ def main() -> None:
     depths, width, batch, reps = ([10], 64, 32, 1) if args.quick else ([10, 50, 100], 256, 128, 2)
     configs = [(i, a, d) for i in INITS for a in ACTS for d in depths]
     n = len(configs)
-    try:
-        import torch
-    except ImportError:
-        torch = None
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        threadpool_limits = None
     print(
         f"fastinit {fi.__version__} {fi.build_info()['module']}; {n} configurations "
         f"(depths {depths}, width {width}, batch {batch})"
@@ -172,21 +165,13 @@ def main() -> None:
             for k, (i, a, d) in enumerate(configs):
                 numpy_config(i, a, d, width, batch, k)
 
-        if threadpool_limits is not None:
-            with threadpool_limits(threads):
-                np_t = timed(run_numpy, reps)
-        else:
+        def run_torch() -> None:
+            for k, (i, a, d) in enumerate(configs):
+                torch_config(torch, i, a, d, width, batch, k)
+
+        with num_threads(threads, blas=True):
             np_t = timed(run_numpy, reps)
-        if torch is not None:
-            torch.set_num_threads(threads)
-
-            def run_torch() -> None:
-                for k, (i, a, d) in enumerate(configs):
-                    torch_config(torch, i, a, d, width, batch, k)
-
-            th_t = timed(run_torch, reps)
-        else:
-            th_t = float("nan")
+            th_t = timed(run_torch, reps) if torch is not None else float("nan")
         rows.append((threads, n / fi_t, n / np_t, n / th_t))
     head = ("threads", "fastinit cfg/s", "NumPy cfg/s", "PyTorch cfg/s", "vs NumPy", "vs PyTorch")
     if args.markdown:

@@ -21,6 +21,7 @@ from pathlib import Path
 import fastinit as fi
 import numpy as np
 import pytest
+from helpers import assert_rel
 
 sys.path.insert(0, str(Path(__file__).parent))
 import reference as ref  # noqa: E402
@@ -33,18 +34,6 @@ NORM_TYPES = [
     pytest.param(math.inf, id="linf"),
 ]
 NONFINITE_NORM_TYPES = [pytest.param(2.0, id="l2"), pytest.param(math.inf, id="linf")]
-
-
-def assert_rel(actual, expected, rtol: float, what: str) -> None:
-    """max|actual - expected| <= rtol * max|expected|, printing the max difference."""
-    a = np.asarray(actual, dtype=np.float64)
-    e = np.asarray(expected, dtype=np.float64)
-    assert a.shape == e.shape, f"{what}: shape {a.shape} != {e.shape}"
-    diff = float(np.max(np.abs(a - e))) if e.size else 0.0
-    scale = float(np.max(np.abs(e))) if e.size else 0.0
-    assert diff <= rtol * scale, (
-        f"{what}: max |diff| = {diff:.3e}, max |ref| = {scale:.3e} (rtol {rtol:.1e})"
-    )
 
 
 def clip_rtol(dtype) -> float:

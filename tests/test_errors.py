@@ -17,6 +17,7 @@ import fastinit as fi
 import numpy as np
 import pytest
 from fastinit import init
+from helpers import GAIN_NAMES
 
 NAN, INF = math.nan, math.inf
 
@@ -208,22 +209,6 @@ def test_generator_none_means_the_default_generator():
 def _assert_lists(message: str, names):
     missing = [n for n in names if f"'{n}'" not in message]
     assert not missing, f"the message {message!r} does not list {missing}"
-
-
-GAIN_NAMES = [
-    "linear",
-    "conv1d",
-    "conv2d",
-    "conv3d",
-    "conv_transpose1d",
-    "conv_transpose2d",
-    "conv_transpose3d",
-    "sigmoid",
-    "tanh",
-    "relu",
-    "leaky_relu",
-    "selu",
-]
 
 
 @pytest.mark.parametrize("name", ["kaiming_uniform_", "kaiming_normal_"])

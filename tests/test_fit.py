@@ -15,15 +15,7 @@ from itertools import pairwise
 import fastinit as fi
 import numpy as np
 import pytest
-
-
-def assert_rel(actual, expected, rtol: float, what: str) -> None:
-    a = np.asarray(actual, dtype=np.float64)
-    e = np.asarray(expected, dtype=np.float64)
-    assert a.shape == e.shape, f"{what}: shape {a.shape} != {e.shape}"
-    diff = float(np.max(np.abs(a - e))) if e.size else 0.0
-    scale = float(np.max(np.abs(e))) if e.size else 0.0
-    assert diff <= rtol * scale, f"{what}: max |diff| = {diff:.3e}, max |ref| = {scale:.3e}"
+from helpers import assert_rel
 
 
 def synthetic_digits(n=1500, d=64, k=10, seed=0):
@@ -50,21 +42,6 @@ def load_dataset():
 def digits():
     X, y, _ = load_dataset()
     return X, y
-
-
-@pytest.fixture
-def num_threads():
-    """Set fastinit's thread count inside a test; the original count is restored afterwards."""
-    original = fi.get_num_threads()
-
-    def set_threads(n: int) -> None:
-        fi.set_num_threads(n)
-        assert fi.get_num_threads() == n
-
-    try:
-        yield set_threads
-    finally:
-        fi.set_num_threads(original)
 
 
 def regression_problem(n=100, dtype=np.float64, seed=0):
@@ -267,14 +244,14 @@ def test_no_shuffle_ignores_the_generator(digits):
 @pytest.mark.parametrize(
     "dtype", [pytest.param(np.float32, id="float32"), pytest.param(np.float64, id="float64")]
 )
-def test_threads_give_identical_parameters(digits, dtype, num_threads):
+def test_threads_give_identical_parameters(digits, dtype, threads):
     # Wide enough that the GEMMs are split into row panels (batch 128 x 256 x 256) and the
     # optimizer's elementwise loop into chunks: 2 threads really run in parallel.
     X, y = digits
     X = X.astype(dtype)
     runs = []
     for n in (1, 2):
-        num_threads(n)
+        threads(n)
         net = fi.MLP([64, 256, 256, 10], "gelu", "softmax", dtype=dtype, generator=fi.Generator(8))
         h = net.fit(
             X,

@@ -19,6 +19,7 @@ import pytest
 import scipy.linalg
 import scipy.stats as st
 from fastinit import init
+from helpers import GAIN_NAMES
 from scipy.special import log_ndtr, ndtr
 
 DTYPES = [np.float32, np.float64]
@@ -147,20 +148,7 @@ def test_calculate_gain_matches_torch(name, param, expected):
 
 
 def test_calculate_gain_unknown_name_lists_valid_names():
-    valid = [
-        "linear",
-        "conv1d",
-        "conv2d",
-        "conv3d",
-        "conv_transpose1d",
-        "conv_transpose2d",
-        "conv_transpose3d",
-        "sigmoid",
-        "tanh",
-        "relu",
-        "leaky_relu",
-        "selu",
-    ]
+    valid = GAIN_NAMES
     with pytest.raises(ValueError, match="swish") as exc:
         init.calculate_gain("swish")
     missing = [n for n in valid if f"'{n}'" not in str(exc.value)]

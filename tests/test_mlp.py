@@ -33,23 +33,12 @@ from pathlib import Path
 import fastinit as fi
 import numpy as np
 import pytest
+from helpers import assert_rel
 
 sys.path.insert(0, str(Path(__file__).parent))
 import reference as ref  # noqa: E402
 
-ACTIVATIONS = [
-    "identity",
-    "sigmoid",
-    "tanh",
-    "relu",
-    "leaky_relu",
-    "elu",
-    "selu",
-    "gelu",
-    "softplus",
-    "softsign",
-    "silu",
-]
+ACTIVATIONS = list(ref.ACTIVATIONS)
 OUTPUTS = ["linear", "sigmoid", "softmax"]
 DTYPES = [pytest.param(np.float32, id="float32"), pytest.param(np.float64, id="float64")]
 
@@ -89,20 +78,6 @@ def rtol_for(dtype, sizes) -> float:
     if np.dtype(dtype) == np.float64:
         return RTOL64
     return RTOL32_DEEP if len(sizes) > 10 else RTOL32
-
-
-def assert_rel(actual, expected, rtol: float, what: str) -> None:
-    """max|actual - expected| <= rtol * max|expected|, printing the max difference."""
-    a = np.asarray(actual, dtype=np.float64)
-    e = np.asarray(expected, dtype=np.float64)
-    assert a.shape == e.shape, f"{what}: shape {a.shape} != reference shape {e.shape}"
-    assert np.all(np.isfinite(a)), f"{what}: non-finite values in {a}"
-    diff = float(np.max(np.abs(a - e))) if e.size else 0.0
-    scale = float(np.max(np.abs(e))) if e.size else 0.0
-    assert diff <= rtol * scale, (
-        f"{what}: max |diff| = {diff:.3e}, max |ref| = {scale:.3e}, "
-        f"relative = {diff / scale if scale else math.inf:.3e} > rtol = {rtol:.1e}"
-    )
 
 
 def make_net(sizes, activation, output, dtype, seed=0, gain=1.0):
@@ -145,21 +120,6 @@ def hidden_specs(spec, hidden: int):
         return [(s, {}) if isinstance(s, str) else s for s in spec]
     s = (spec, {}) if isinstance(spec, str) else spec
     return [s] * hidden
-
-
-@pytest.fixture
-def num_threads():
-    """Set fastinit's thread count inside a test; the original count is restored afterwards."""
-    original = fi.get_num_threads()
-
-    def set_threads(n: int) -> None:
-        fi.set_num_threads(n)
-        assert fi.get_num_threads() == n
-
-    try:
-        yield set_threads
-    finally:
-        fi.set_num_threads(original)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -671,14 +631,14 @@ def test_same_seed_same_net(dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_threads_give_bit_identical_results(dtype, num_threads):
+def test_threads_give_bit_identical_results(dtype, threads):
     sizes = [256, 512, 512, 10]
     rng = np.random.default_rng(0)
     X = rng.standard_normal((256, 256)).astype(dtype)
     y = rng.integers(0, 10, 256)
     results = []
     for n in (1, 2):
-        num_threads(n)
+        threads(n)
         net = fi.MLP(
             sizes, "gelu", "softmax", dtype=dtype, generator=fi.Generator(5), bias_init="uniform"
         )

@@ -44,6 +44,7 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
 import reference as ref  # noqa: E402
+from helpers import GAIN_NAMES  # noqa: E402
 
 NAN, INF = math.nan, math.inf
 F32_MAX = float(np.finfo(np.float32).max)
@@ -622,20 +623,7 @@ def test_unknown_names_list_the_valid_ones(name):
         with pytest.raises(ValueError) as e:
             init.get(name)
         assert all(v in str(e.value) for v in valid_inits)
-    gains = [
-        "linear",
-        "conv1d",
-        "conv2d",
-        "conv3d",
-        "conv_transpose1d",
-        "conv_transpose2d",
-        "conv_transpose3d",
-        "sigmoid",
-        "tanh",
-        "relu",
-        "leaky_relu",
-        "selu",
-    ]
+    gains = GAIN_NAMES
     if name in gains:
         assert init.calculate_gain(name) > 0
     else:
@@ -732,19 +720,7 @@ def test_the_end_of_a_stream_raises_instead_of_wrapping(offset, n, dtype):
 
 
 # ----------------------------------------------------------------------------- the MLP
-ACTS = [
-    "identity",
-    "sigmoid",
-    "tanh",
-    "relu",
-    "leaky_relu",
-    "elu",
-    "selu",
-    "gelu",
-    "softplus",
-    "softsign",
-    "silu",
-]
+ACTS = list(ref.ACTIVATIONS)
 
 
 @st.composite

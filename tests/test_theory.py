@@ -37,19 +37,7 @@ import reference as ref  # noqa: E402
 RTOL = 1e-10
 ZMAX = 14.0
 
-ALL = [
-    "identity",
-    "sigmoid",
-    "tanh",
-    "relu",
-    "leaky_relu",
-    "elu",
-    "selu",
-    "gelu",
-    "softplus",
-    "softsign",
-    "silu",
-]
+ALL = list(ref.ACTIVATIONS)
 # (name, activation parameters): every activation with PyTorch's defaults, plus non-defaults.
 SPECS = [(a, {}) for a in ALL] + [
     ("leaky_relu", {"negative_slope": 0.2}),
