@@ -54,6 +54,12 @@ namespace {
   std::fflush(stderr);
   std::abort();
 }
+// A double in full (std::to_string prints 6 decimals: 1e-300 as 0.000000).
+std::string num(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
 #define FUZZ_CHECK(cond, msg)                          \
   do {                                                 \
     if (!(cond)) finding("check failed: " #cond, msg); \
@@ -257,7 +263,7 @@ void area_fills(Input& in) {
           std::fabs(hi) <= double(std::numeric_limits<T>::max())) {
         FUZZ_CHECK(std::isfinite(v),
                    "uniform_ with bounds representable in the dtype gave a non-finite value: a=" +
-                       std::to_string(lo) + " b=" + std::to_string(hi));
+                       num(lo) + " b=" + num(hi));
         FUZZ_CHECK(v >= double(static_cast<T>(lo)) && v <= double(static_cast<T>(hi)),
                    "uniform_ left [a, b]");
       }
@@ -268,9 +274,11 @@ void area_fills(Input& in) {
         FUZZ_CHECK(std::isfinite(v), "normal_ gave a non-finite value for finite mean/std");
     } else if (kind == 2) {
       // Never outside [a, b], never NaN, never infinite (clamped into T's finite range).
-      FUZZ_CHECK(std::isfinite(v), "trunc_normal_ gave a non-finite value");
-      FUZZ_CHECK(v >= p2 && v <= p3, "trunc_normal_ outside [a, b]: v=" + std::to_string(v) +
-                                         " a=" + std::to_string(p2) + " b=" + std::to_string(p3));
+      FUZZ_CHECK(std::isfinite(v), "trunc_normal_ gave a non-finite value: v=" + num(v) +
+                                       " mean=" + num(p0) + " std=" + num(p1) + " a=" + num(p2) +
+                                       " b=" + num(p3));
+      FUZZ_CHECK(v >= p2 && v <= p3,
+                 "trunc_normal_ outside [a, b]: v=" + num(v) + " a=" + num(p2) + " b=" + num(p3));
     }
   }
 }

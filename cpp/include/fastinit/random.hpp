@@ -492,6 +492,9 @@ inline double ndtri_lower_log(double logp, double p) {
           5.99832206555887937690e-1) *
              r +
          1.0);
+    // Far beyond AS 241's range the rational form loses its shape (and overflows, r^7, once r
+    // passes ~1e44): Newton starts from the asymptote x = sqrt(-2 log p) instead.
+    if (big > 1e5) x = big / kSqrt1_2;
     if (big > 26.0) {
       // Newton on f(x) = log Q(x) - logp, with x > 0 the upper-tail point; f' = -phi/Q.
       for (int it = 0; it < 4; ++it) {
@@ -749,8 +752,8 @@ inline void u64_words_at(std::uint64_t seed, std::uint64_t stream, std::uint64_t
           {static_cast<std::uint32_t>(first + blk), static_cast<std::uint32_t>((first + blk) >> 32),
            static_cast<std::uint32_t>(stream), static_cast<std::uint32_t>(stream >> 32)},
           {static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)});
-      out[done++] =
-          k == 0 ? (std::uint64_t{r[0]} << 32) | r[1] : (std::uint64_t{r[2]} << 32) | r[3];
+      if (k == 0) out[done++] = (std::uint64_t{r[0]} << 32) | r[1];
+      if (done < n) out[done++] = (std::uint64_t{r[2]} << 32) | r[3];
       continue;
     }
     philox::generate(seed, stream, first + blk, b);
