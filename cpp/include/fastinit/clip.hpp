@@ -65,7 +65,9 @@ template <class T>
 double total_norm(const TensorList<T>& ts, double p) {
   check_norm_type(p);
   std::vector<double> norms(ts.size());
-  parallel_tasks(static_cast<index_t>(ts.size()),
+  double work = 0;
+  for (const auto& t : ts) work += double(t.second);
+  parallel_tasks(static_cast<index_t>(ts.size()), work,
                  [&](index_t i) { norms[i] = tensor_norm(ts[i].first, ts[i].second, p); });
   return tensor_norm(norms.data(), norms.size(), p);
 }

@@ -79,6 +79,7 @@ History fit(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& y, cons
   std::vector<std::uint64_t> words(N > 1 ? static_cast<std::size_t>(N - 1) : 0);
   auto tensors = grads.tensors();
   std::vector<double> norms(tensors.size());
+  const auto grad_elems = static_cast<double>(grads.size());
 
   History h;
   h.num_layers = L;
@@ -107,7 +108,7 @@ History fit(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& y, cons
       const double loss = net.loss_and_grad(Xb.topRows(nb), yb, grads);
       // One pass over the gradients gives the per-tensor norms, the history's global norm and,
       // for L2 clipping, the total to clip by.
-      parallel_tasks(static_cast<index_t>(tensors.size()), [&](index_t i) {
+      parallel_tasks(static_cast<index_t>(tensors.size()), grad_elems, [&](index_t i) {
         norms[i] = tensor_norm(tensors[i].first, tensors[i].second, 2.0);
       });
       const double gnorm = tensor_norm(norms.data(), norms.size(), 2.0);

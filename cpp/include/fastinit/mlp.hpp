@@ -203,7 +203,7 @@ class Mlp {
       const Activation act = hidden ? hidden_[l] : Activation{Act::identity};
       const index_t rows = gemm::panel_rows(N, in, out);
       const index_t tasks = (N + rows - 1) / rows;
-      parallel_tasks(tasks, [&](index_t t) {
+      parallel_tasks(tasks, double(N) * double(in) * double(out), [&](index_t t) {
         const index_t r0 = t * rows, nr = std::min(rows, N - r0);
         Eigen::Map<const Matrix<T>, 0, Eigen::OuterStride<>> Ablk(Ain + r0 * in_stride, nr, in,
                                                                   Eigen::OuterStride<>(in_stride));
@@ -285,21 +285,22 @@ class Mlp {
       const index_t arows = gemm::panel_rows(N, out, in);
       const index_t ta = need_da ? (N + arows - 1) / arows : 0;
       const Activation act = need_da ? hidden_[l - 1] : Activation{};
-      parallel_tasks(tw + ta, [&](index_t t) {
-        if (t < tw) {
-          const index_t r0 = t * wrows, nr = std::min(wrows, out - r0);
-          dW.middleRows(r0, nr).noalias() = dZl.middleCols(r0, nr).transpose() * Aprev;
-          auto dbb = db.segment(r0, nr);
-          dbb.setZero();
-          for (index_t n = 0; n < N; ++n) dbb += dZl.row(n).segment(r0, nr).transpose();
-        } else {
-          const index_t r0 = (t - tw) * arows, nr = std::min(arows, N - r0);
-          MatrixMap<T> dA(ws_.dA[l - 1].data() + r0 * in, nr, in);
-          dA.noalias() = dZl.middleRows(r0, nr) * Wl;
-          activation_backward(act, ws_.Z[l - 1].data() + r0 * in, ws_.A[l - 1].data() + r0 * in,
-                              dA.data(), ws_.dZ[l - 1].data() + r0 * in, nr * in);
-        }
-      });
+      parallel_tasks(
+          tw + ta, double(N) * double(in) * double(out) * (need_da ? 2 : 1), [&](index_t t) {
+            if (t < tw) {
+              const index_t r0 = t * wrows, nr = std::min(wrows, out - r0);
+              dW.middleRows(r0, nr).noalias() = dZl.middleCols(r0, nr).transpose() * Aprev;
+              auto dbb = db.segment(r0, nr);
+              dbb.setZero();
+              for (index_t n = 0; n < N; ++n) dbb += dZl.row(n).segment(r0, nr).transpose();
+            } else {
+              const index_t r0 = (t - tw) * arows, nr = std::min(arows, N - r0);
+              MatrixMap<T> dA(ws_.dA[l - 1].data() + r0 * in, nr, in);
+              dA.noalias() = dZl.middleRows(r0, nr) * Wl;
+              activation_backward(act, ws_.Z[l - 1].data() + r0 * in, ws_.A[l - 1].data() + r0 * in,
+                                  dA.data(), ws_.dZ[l - 1].data() + r0 * in, nr * in);
+            }
+          });
     }
   }
 

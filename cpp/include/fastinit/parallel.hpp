@@ -230,6 +230,21 @@ void parallel_tasks(index_t ntasks, F&& fn) {
   pool->run(ntasks, f, limit > 0 ? limit : pool->size());
 }
 
+// Work below this many operations (multiply-adds, elements touched) runs on the calling thread:
+// waking the pool costs more than such a region (~50 us of one core at most) gains from it.
+inline constexpr double kMinParallelWork = double(1 << 20);
+
+// parallel_tasks for a region of about `work` operations in all: serial when it is small. The
+// results do not change (the tasks never depend on the thread that runs them).
+template <class F>
+void parallel_tasks(index_t ntasks, double work, F&& fn) {
+  if (work < kMinParallelWork) {
+    for (index_t t = 0; t < ntasks; ++t) fn(t);
+    return;
+  }
+  parallel_tasks(ntasks, std::forward<F>(fn));
+}
+
 // Caps the threads of the parallel regions that the current thread starts, for a scope
 // (fastinit.sweep(threads=...)): unlike set_num_threads, it does not touch other callers.
 class ScopedThreadLimit {
