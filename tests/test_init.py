@@ -107,16 +107,7 @@ def test_torch_also_refuses_fans_of_1d():
 GAINS = [
     *(
         pytest.param(name, None, 1.0, id=name)
-        for name in [
-            "linear",
-            "conv1d",
-            "conv2d",
-            "conv3d",
-            "conv_transpose1d",
-            "conv_transpose2d",
-            "conv_transpose3d",
-            "sigmoid",
-        ]
+        for name in GAIN_NAMES[: GAIN_NAMES.index("sigmoid") + 1]  # the names with gain 1
     ),
     pytest.param("tanh", None, 5.0 / 3.0, id="tanh"),
     pytest.param("relu", None, math.sqrt(2.0), id="relu"),
