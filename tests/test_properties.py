@@ -450,6 +450,23 @@ def test_every_in_place_initializer_has_a_spec():
     assert public == set(SPEC_BY_NAME), public ^ set(SPEC_BY_NAME)
 
 
+# Parameters every initializer accepts: the calls that test layouts, dtypes and argument types.
+VALID_PARAMS: dict[str, Any] = {
+    "a": -1.0,
+    "b": 1.0,
+    "mean": 0.0,
+    "std": 1.0,
+    "val": 0.25,
+    "groups": 1,
+    "gain": 1.0,
+    "mode": "fan_in",
+    "nonlinearity": "relu",
+    "scale": 1.0,
+    "distribution": "uniform",
+    "sparsity": 0.5,
+}
+
+
 def call_spec(spec: Spec, w: Any, p: dict[str, Any], g: Any) -> Any:
     return spec.call(getattr(init, spec.name), w, p, g)
 
@@ -516,20 +533,7 @@ def test_initializer_layouts_and_dtypes(name, shape, dtype, layout):
     assume(layout not in ("strided", "reversed") or len(shape) >= 1)
     w = make_array(shape, dtype, layout)
     expected = layout_error(w)
-    p = {
-        "a": -1.0,
-        "b": 1.0,
-        "mean": 0.0,
-        "std": 1.0,
-        "val": 0.25,
-        "groups": 1,
-        "gain": 1.0,
-        "mode": "fan_in",
-        "nonlinearity": "relu",
-        "scale": 1.0,
-        "distribution": "uniform",
-        "sparsity": 0.5,
-    }
+    p = VALID_PARAMS
     before = np.array(w, copy=True)
     g = rng_gen(1, 2, 3)
     try:
@@ -551,20 +555,7 @@ def test_initializer_layouts_and_dtypes(name, shape, dtype, layout):
 )
 @pytest.mark.parametrize("name", sorted(SPEC_BY_NAME))
 def test_initializer_non_array_is_a_type_error(name, bad):
-    p = {
-        "a": -1.0,
-        "b": 1.0,
-        "mean": 0.0,
-        "std": 1.0,
-        "val": 0.25,
-        "groups": 1,
-        "gain": 1.0,
-        "mode": "fan_in",
-        "nonlinearity": "relu",
-        "scale": 1.0,
-        "distribution": "uniform",
-        "sparsity": 0.5,
-    }
+    p = VALID_PARAMS
     with pytest.raises(TypeError):
         call_spec(SPEC_BY_NAME[name], bad, p, rng_gen(0))
 

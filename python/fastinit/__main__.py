@@ -23,11 +23,13 @@ import json
 import math
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
+
+_N = TypeVar("_N", int, float)
 
 COMMANDS = ("run", "sweep", "diagnose", "theory")
 _TOP_FLAGS = ("-h", "--help", "--cmakedir", "--includes", "--version")
@@ -37,24 +39,25 @@ def _say(*a: Any) -> None:
     print(*a, flush=True)
 
 
-def _ints(s: str) -> list[int]:
-    try:
-        out = [int(x) for x in s.split(",") if x.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {s!r}") from None
-    if not out:
-        raise argparse.ArgumentTypeError("expected at least one integer")
-    return out
+def _number_list(convert: Callable[[str], _N], plural: str, one: str) -> Callable[[str], list[_N]]:
+    """An argparse type: comma-separated numbers, at least one."""
+
+    def parse(s: str) -> list[_N]:
+        try:
+            out = [convert(x) for x in s.split(",") if x.strip()]
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected comma-separated {plural}, got {s!r}"
+            ) from None
+        if not out:
+            raise argparse.ArgumentTypeError(f"expected at least one {one}")
+        return out
+
+    return parse
 
 
-def _floats(s: str) -> list[float]:
-    try:
-        out = [float(x) for x in s.split(",") if x.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected comma-separated numbers, got {s!r}") from None
-    if not out:
-        raise argparse.ArgumentTypeError("expected at least one number")
-    return out
+_ints = _number_list(int, "integers", "integer")
+_floats = _number_list(float, "numbers", "number")
 
 
 def _names(s: str) -> list[str]:
