@@ -146,6 +146,11 @@ class Input {
     for (int k = 0; k < len; ++k) s.push_back(static_cast<char>(u8()));
     return s;
   }
+  // An enum through its names (a random, usually invalid, name now and then: value_error).
+  template <class E>
+  E named() {
+    return fi::from_name<E>(name(fi::enum_names<E>::names()));
+  }
 
  private:
   const std::uint8_t* d_;
@@ -539,7 +544,7 @@ void area_mlp(Input& in) {
       }
       case 4: {
         fi::OptimConfig c;
-        c.kind = in.name({"sgd", "adam", "adamw"});
+        c.kind = in.named<fi::OptimKind>();
         c.lr = in.f64();
         c.momentum = in.flag() ? in.f64() : 0.0;
         c.dampening = in.flag() ? in.f64() : 0.0;
@@ -550,7 +555,7 @@ void area_mlp(Input& in) {
         c.eps = in.flag() ? in.f64() : 1e-8;
         fi::Optimizer<T> opt(c, P.size());
         (void)net->loss_and_grad(X, y, grads);
-        for (int s = 0; s < 3; ++s) opt.step(P.data(), grads.data());
+        for (int s = 0; s < 3; ++s) opt.step(P.data(), grads.data(), grads.size());
         break;
       }
       case 5: {
@@ -558,11 +563,11 @@ void area_mlp(Input& in) {
         f.epochs = static_cast<int>(in.range(-1, 3));
         f.batch_size = in.range(-1, 5);
         f.shuffle = in.flag();
-        f.optim.kind = in.name({"sgd", "adam", "adamw"});
+        f.optim.kind = in.named<fi::OptimKind>();
         f.optim.lr = in.flag() ? in.f64() : 0.1;
-        f.clip_mode = in.name({"none", "norm", "value", "per_tensor"});
-        f.clip = in.f64();
-        f.norm_type = in.f64();
+        f.clip.mode = in.named<fi::ClipMode>();
+        f.clip.threshold = in.f64();
+        f.clip.norm_type = in.f64();
         const fi::History h = fi::fit(*net, X, y, f, g);
         FUZZ_CHECK(
             h.layer_grad_norm.size() == static_cast<std::size_t>(h.epochs_done) * net->num_layers(),
@@ -624,8 +629,8 @@ void area_theory(Input& in) {
 template <class T>
 void area_experiment(Input& in) {
   fi::ExperimentConfig c;
-  c.init = in.name(fi::scheme_names());
-  c.param = in.f64();
+  c.init.scheme = in.named<fi::Scheme>();
+  c.init.std = in.f64();
   try {
     c.activation = fuzz_activation(in);
   } catch (const std::invalid_argument&) {
@@ -634,12 +639,12 @@ void area_experiment(Input& in) {
   c.width = in.range(0, 6);
   c.classes = in.range(0, 4);
   c.batch = in.range(0, 6);
-  c.sigma_w = in.f64();
-  c.sigma_b = in.f64();
+  c.init.sigma_w = in.f64();
+  c.init.sigma_b = in.f64();
   c.steps = static_cast<int>(in.range(-1, 2));
   c.optim.lr = in.flag() ? in.f64() : 0.01;
-  c.clip_mode = in.name({"none", "norm", "value", "per_tensor"});
-  c.clip = in.f64();
+  c.clip.mode = in.named<fi::ClipMode>();
+  c.clip.threshold = in.f64();
   fi::Generator g(in.u64());
   try {
     (void)fi::run_experiment<T>(c, g);

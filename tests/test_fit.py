@@ -485,7 +485,7 @@ def test_bad_fit_data():
     X, Y = regression_problem(n=20)
     net = fi.MLP([6, 8, 2], "tanh", "linear", dtype=np.float64, generator=fi.Generator(0))
     with pytest.raises(TypeError, match="X"):
-        net.fit(X.astype(np.float32), Y)
+        net.fit(X.astype(np.complex128), Y)
     Xn = X.copy()
     Xn[3, 1] = math.nan
     with pytest.raises(ValueError, match="finite"):

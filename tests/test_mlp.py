@@ -692,10 +692,27 @@ def net32():
         pytest.param(np.ones((2, 4), np.float64), id="float64"),
         pytest.param(np.ones((2, 4), np.int64), id="int64"),
         pytest.param(np.ones((2, 4), np.float16), id="float16"),
-        pytest.param([[1.0, 2.0, 3.0, 4.0]], id="list"),
+        pytest.param([[1.0, 2.0, 3.0, 4.0], [4.0, 3.0, 2.0, 1.0]], id="list"),
     ],
 )
-def test_x_wrong_dtype_is_type_error(net32, method, X):
+def test_x_of_another_real_dtype_is_converted_once(net32, method, X):
+    """Read-only inputs of another real dtype are converted, as NumPy-based libraries do."""
+    expected = _call(net32, method, np.asarray(X, np.float32), np.array([0, 1]))
+    got = _call(net32, method, X, np.array([0, 1]))
+    got, expected = (got[0], expected[0]) if isinstance(got, tuple) else (got, expected)
+    np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize(
+    "X",
+    [
+        pytest.param(np.ones((2, 4), np.complex64), id="complex"),
+        pytest.param(np.full((2, 4), "a"), id="str"),
+        pytest.param(np.full((2, 4), None, dtype=object), id="object"),
+    ],
+)
+def test_x_not_real_is_type_error(net32, method, X):
     with pytest.raises(TypeError, match="X"):
         _call(net32, method, X, np.array([0, 1]))
 
@@ -727,12 +744,14 @@ def test_x_nonfinite_is_value_error(net32, method, bad):
 
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("layout", ["fortran", "strided"])
-def test_x_non_contiguous_is_value_error(net32, method, layout):
+def test_x_non_contiguous_is_converted_once(net32, method, layout):
     base = np.arange(24, dtype=np.float32).reshape(3, 8) / 24
     X = np.asfortranarray(base[:, :4]) if layout == "fortran" else base[:, ::2]
     assert X.shape == (3, 4) and not X.flags.c_contiguous
-    with pytest.raises(ValueError, match="contiguous"):
-        _call(net32, method, X, np.array([0, 1, 2]))
+    got = _call(net32, method, X, np.array([0, 1, 2]))
+    expected = _call(net32, method, np.ascontiguousarray(X), np.array([0, 1, 2]))
+    got, expected = (got[0], expected[0]) if isinstance(got, tuple) else (got, expected)
+    np.testing.assert_array_equal(got, expected)
 
 
 @pytest.mark.parametrize("method", ["loss", "loss_and_grad"])
@@ -760,7 +779,12 @@ def test_bad_targets_are_value_errors(method):
     with pytest.raises(ValueError, match="shape"):
         _call(soft, method, X, np.array([0, 1]))  # one label short
     with pytest.raises(TypeError, match="y"):
-        _call(lin, method, X, np.zeros((3, 2), np.float32))  # dtype of the net is float64
+        _call(lin, method, X, np.zeros((3, 2), np.complex128))  # not real numbers
+    # another real dtype is converted (the net is float64)
+    y32, y64 = (_call(lin, method, X, np.zeros((3, 2), dt)) for dt in (np.float32, np.float64))
+    assert (y32[0] if method == "loss_and_grad" else y32) == (
+        y64[0] if method == "loss_and_grad" else y64
+    )
 
 
 @pytest.mark.parametrize(
@@ -805,7 +829,9 @@ def test_bad_activation_parameters():
     with pytest.raises(ValueError, match="beta"):
         fi.MLP([4, 5, 3], ("softplus", {"beta": 0.0}))
     with pytest.raises(ValueError, match="negative_slope"):
-        fi.MLP([4, 5, 3], ("relu", {"slope": 0.1}))
+        fi.MLP([4, 5, 3], ("leaky_relu", {"slope": 0.1}))
+    with pytest.raises(ValueError, match="takes no parameters"):
+        fi.MLP([4, 5, 3], ("relu", {"negative_slope": 0.1}))  # never silently ignored
     with pytest.raises(ValueError, match="finite"):
         fi.MLP([4, 5, 3], ("elu", {"alpha": math.nan}))
 

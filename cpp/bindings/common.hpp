@@ -1,11 +1,14 @@
-// Python glue shared by the register_*.cpp files: array checks (no silent copies), the default
-// generator, and zero-copy hand-over of fastinit-owned buffers to NumPy.
+// Python glue shared by the register_*.cpp files: array checks (no silent copies of in-place
+// targets; read-only inputs converted once), the default generator, the network lock, and
+// zero-copy hand-over of fastinit-owned buffers to NumPy.
 #pragma once
 
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <chrono>
+#include <exception>
 #include <fastinit/errors.hpp>
 #include <fastinit/init.hpp>
 #include <fastinit/random.hpp>
@@ -25,8 +28,19 @@ inline std::vector<std::int64_t> shape_of(const py::array& a) {
 
 inline std::string dtype_name(const py::array& a) { return py::str(a.dtype()).cast<std::string>(); }
 
-inline bool is_f32(const py::array& a) { return a.dtype().is(py::dtype::of<float>()); }
-inline bool is_f64(const py::array& a) { return a.dtype().is(py::dtype::of<double>()); }
+// Dtypes compare by equivalence (NumPy's PyArray_EquivTypes), never by identity: an array that
+// went through pickle, a process pool or Dask carries an equal but distinct dtype object, and a
+// dtype may carry metadata.
+template <class T>
+bool has_dtype(const py::array& a) {
+  return py::detail::npy_api::get().PyArray_EquivTypes_(a.dtype().ptr(), py::dtype::of<T>().ptr());
+}
+inline bool is_f32(const py::array& a) { return has_dtype<float>(a); }
+inline bool is_f64(const py::array& a) { return has_dtype<double>(a); }
+template <class T>
+const char* dtype_str() {
+  return std::is_same_v<T, float> ? "float32" : "float64";
+}
 
 // Accepts only a NumPy array (TypeError otherwise).
 inline py::array as_ndarray(const py::handle& obj, const char* arg) {
@@ -77,6 +91,33 @@ py::array with_view(py::handle obj, const char* arg, F&& f) {
   return a;
 }
 
+// Ctrl-C for a long call that runs with the GIL released on the calling thread: poll() is cheap
+// (a clock read) and, at most every 50 ms, takes the GIL and runs Python's signal handlers. When
+// one raises (KeyboardInterrupt), poll() returns true from then on, and rethrow() raises the
+// Python error once the call has stopped and its objects are consistent.
+class Interrupt {
+ public:
+  bool poll() {
+    if (error_) return true;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(50)) return false;
+    last_ = now;
+    py::gil_scoped_acquire gil;
+    if (PyErr_CheckSignals() != 0) error_ = std::make_unique<py::error_already_set>();
+    return error_ != nullptr;
+  }
+  void rethrow() {
+    if (error_) {
+      auto e = std::move(error_);
+      throw std::move(*e);
+    }
+  }
+
+ private:
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+  std::unique_ptr<py::error_already_set> error_;
+};
+
 // The process-wide default generator (Python-level state; the C++ core has no globals).
 struct DefaultGenerator {
   std::mutex m;
@@ -116,8 +157,9 @@ py::array_t<T> adopt(aligned_ptr<T> buf, const std::vector<std::int64_t>& shape)
 // numpy dtype argument -> 'f' / 'd', TypeError otherwise.
 inline char dtype_code(const py::handle& dtype) {
   py::dtype dt = py::dtype::from_args(py::reinterpret_borrow<py::object>(dtype));
-  if (dt.is(py::dtype::of<float>())) return 'f';
-  if (dt.is(py::dtype::of<double>())) return 'd';
+  auto& api = py::detail::npy_api::get();
+  if (api.PyArray_EquivTypes_(dt.ptr(), py::dtype::of<float>().ptr())) return 'f';
+  if (api.PyArray_EquivTypes_(dt.ptr(), py::dtype::of<double>().ptr())) return 'd';
   throw dtype_error(detail::cat("argument 'dtype': expected float32 or float64, got ",
                                 py::str(dt).cast<std::string>()));
 }
@@ -162,9 +204,45 @@ inline py::array empty(const py::handle& shape_obj, const py::handle& dtype) {
   return adopt(aligned_alloc_array<double>(bytes / 8), shape);
 }
 
+// __repr__, __eq__ and pickling for a configuration class whose keyword constructor takes
+// exactly `fields` (each also a read-only attribute). Pickles rebuild through
+// fastinit._loader.rebuild, so a pickle made with one compiled module loads with the other.
+template <class Cls>
+void config_methods(Cls& cls, const char* name, std::vector<const char*> fields) {
+  auto kwargs = [fields](const py::object& self) {
+    py::dict d;
+    for (const char* f : fields) d[f] = self.attr(f);
+    return d;
+  };
+  cls.def("__reduce__",
+          [kwargs, name](const py::object& self) {
+            auto rebuild = py::module_::import("fastinit._loader").attr("rebuild");
+            return py::make_tuple(rebuild, py::make_tuple(name, kwargs(self)));
+          })
+      .def("__eq__",
+           [kwargs](const py::object& self, const py::object& other) {
+             return py::type::of(self).is(py::type::of(other)) && kwargs(self).equal(kwargs(other));
+           })
+      .def("__repr__", [kwargs, name](const py::object& self) {
+        std::string s = std::string(name) + "(";
+        bool first = true;
+        for (auto kv : kwargs(self)) {
+          s += std::string(first ? "" : ", ") + std::string(py::str(kv.first)) + "=" +
+               std::string(py::repr(kv.second));
+          first = false;
+        }
+        return s + ")";
+      });
+  cls.attr("__hash__") = py::none();
+}
+
 void register_random(py::module_& m);
 void register_init(py::module_& m);
+void register_optim(py::module_& m);
+void register_clip(py::module_& m);
 void register_mlp(py::module_& m);
+void register_scheme(py::module_& m);
+void register_diagnostics(py::module_& m);
 void register_experiment(py::module_& m);
 void register_theory(py::module_& m);
 

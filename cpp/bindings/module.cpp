@@ -108,9 +108,14 @@ PYBIND11_MODULE(FASTINIT_MODULE_NAME, m) {
   m.def("cpu_supports_x86_64_v3", &cpu_supports_x86_64_v3,
         "Whether this CPU runs x86-64-v3 code (AVX2, FMA, BMI1/2, F16C, MOVBE).");
 
+  // Configuration classes first: later areas use them as default arguments.
   fi::py_glue::register_random(m);
   fi::py_glue::register_init(m);
+  fi::py_glue::register_optim(m);
+  fi::py_glue::register_clip(m);
   fi::py_glue::register_mlp(m);
+  fi::py_glue::register_scheme(m);
+  fi::py_glue::register_diagnostics(m);
   fi::py_glue::register_experiment(m);
   fi::py_glue::register_theory(m);
 }

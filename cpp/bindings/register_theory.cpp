@@ -6,49 +6,17 @@
 #include <algorithm>
 #include <optional>
 
+#include "casters.hpp"
 #include "common.hpp"
 
 namespace fastinit::py_glue {
 
 namespace {
 
-// An activation name plus its parameters ({negative_slope, alpha, beta, threshold}); a
-// parameter the activation does not take is an error rather than silently ignored.
+// An activation name plus its parameters, through the bindings' one activation parser.
 Activation theory_activation(const std::string& name, const std::optional<py::dict>& params) {
-  Activation a = Activation::from_name(name);
-  if (params) {
-    for (auto kv : *params) {
-      if (!py::isinstance<py::str>(kv.first))
-        throw value_error("activation parameters: keys must be strings");
-      const auto key = kv.first.cast<std::string>();
-      std::vector<std::string> takes;
-      if (a.kind == Act::leaky_relu) takes = {"negative_slope"};
-      if (a.kind == Act::elu) takes = {"alpha"};
-      if (a.kind == Act::softplus) takes = {"beta", "threshold"};
-      if (std::find(takes.begin(), takes.end(), key) == takes.end()) {
-        if (takes.empty())
-          throw value_error(
-              detail::cat("activation '", a.name(), "' takes no parameters, got '", key, "'"));
-        throw value_error(detail::cat("activation '", a.name(), "' has no parameter '", key,
-                                      "'; valid: ", detail::join(takes)));
-      }
-      const py::handle v = kv.second;
-      if (py::isinstance<py::bool_>(v) || py::isinstance<py::str>(v) || !PyNumber_Check(v.ptr()))
-        throw value_error(detail::cat("activation parameter '", key, "': expected a number, got ",
-                                      py::repr(v).cast<std::string>()));
-      const double x = py::float_(py::reinterpret_borrow<py::object>(v)).cast<double>();
-      if (key == "negative_slope")
-        a.negative_slope = x;
-      else if (key == "alpha")
-        a.alpha = x;
-      else if (key == "beta")
-        a.beta = x;
-      else
-        a.threshold = x;
-    }
-  }
-  a.validate();
-  return a;
+  if (!params) return activation_from(py::str(name));
+  return activation_from(py::make_tuple(name, *params));
 }
 
 std::vector<double> grid(const py::array_t<double, py::array::c_style | py::array::forcecast>& g,

@@ -80,13 +80,13 @@ void run(const std::string& name, std::uint64_t seed, const fi::Matrix<float>& X
   fi::FitConfig cfg;
   cfg.epochs = 10;
   cfg.batch_size = 64;
-  cfg.optim.kind = "sgd";
+  cfg.optim.kind = fi::OptimKind::sgd;
   cfg.optim.lr = 0.01;
   cfg.optim.momentum = 0.9;
   const fi::History h = fi::fit(net, X, target, cfg, g);
-  std::printf("SGD (lr %.2g, momentum %.1f, batch %d), %d epochs, %zu steps; loss by epoch:\n ",
-              cfg.optim.lr, cfg.optim.momentum, static_cast<int>(cfg.batch_size), h.epochs_done,
-              h.step_loss.size());
+  std::printf("SGD (lr %.2g, momentum %.1f, batch %d), %lld epochs, %zu steps; loss by epoch:\n ",
+              cfg.optim.lr, cfg.optim.momentum, static_cast<int>(cfg.batch_size),
+              static_cast<long long>(h.epochs_done), h.step_loss.size());
   for (double l : h.epoch_loss) std::printf(" %.4f", l);
   std::printf("\n");
 

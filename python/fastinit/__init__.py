@@ -14,6 +14,7 @@ from ._loader import core as _core
 from .clip import clip_by_norm_, clip_grad_norm_, clip_grad_value_, total_norm
 from .diagnostics import Diagnosis, diagnose
 from .mlp import MLP, Grads, History
+from .scheme import init_network_, schemes
 from .sweep import Results, sweep
 
 __version__: str = _core.build_info()["version"]
@@ -48,6 +49,8 @@ __all__ = [
     "Diagnosis",
     "diagnose",
     "MLP",
+    "init_network_",
+    "schemes",
     "Grads",
     "History",
     "clip_by_norm_",

@@ -37,3 +37,8 @@ def rebuild_generator(seed: int, stream: int, offset: int, spawned: int) -> obje
     g = core.Generator(seed, stream, offset)
     g._restore_spawned(spawned)
     return g
+
+
+def rebuild(name: str, kwargs: dict[str, object]) -> object:
+    """Unpickle a configuration object of the compiled module (inverse of its ``__reduce__``)."""
+    return getattr(core, name)(**kwargs)

@@ -7,13 +7,14 @@ Shapes follow PyTorch: ``weights[l]`` is (out, in), a batch ``X`` is (N, in), an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
 
+from . import _args
 from . import init as _init
 from ._loader import core as _core
 
@@ -23,10 +24,60 @@ _DTYPES = {np.dtype(np.float32): "Float32", np.dtype(np.float64): "Float64"}
 
 
 def _dtype_suffix(dtype: npt.DTypeLike) -> str:
-    dt = np.dtype(dtype)
+    try:
+        dt = np.dtype(dtype)
+    except TypeError as exc:
+        raise TypeError(f"argument 'dtype': expected float32 or float64, got {dtype!r}") from exc
     if dt not in _DTYPES:
         raise TypeError(f"dtype must be float32 or float64, got {dt}")
     return _DTYPES[dt]
+
+
+class ParameterViews(Sequence[np.ndarray]):
+    """The per-layer views of a C++ buffer (``net.weights``, ``grads.biases``, ...).
+
+    Indexing gives a writeable zero-copy view; assigning ``views[l] = array`` copies the values
+    into the buffer (same shape; any real dtype is cast), so the network sees them.
+    """
+
+    def __init__(self, views: list[np.ndarray], what: str) -> None:
+        self._views = views
+        self._what = what
+
+    @overload
+    def __getitem__(self, l: int) -> np.ndarray: ...
+    @overload
+    def __getitem__(self, l: slice) -> list[np.ndarray]: ...
+    def __getitem__(self, l: int | slice) -> np.ndarray | list[np.ndarray]:
+        return self._views[l]
+
+    def __setitem__(self, l: int, value: Any) -> None:
+        target = self._views[_args.integer("layer", l)]
+        src = np.asarray(value)
+        if src.shape != target.shape:
+            raise ValueError(
+                f"{self._what}[{l}]: expected an array of shape {target.shape}, got {src.shape}"
+            )
+        if src.dtype.kind not in "fiub":
+            raise TypeError(f"{self._what}[{l}]: expected real numbers, got {src.dtype}")
+        np.copyto(target, src, casting="unsafe")
+
+    def __len__(self) -> int:
+        return len(self._views)
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        return iter(self._views)
+
+    def __repr__(self) -> str:
+        return f"{self._what}({[v.shape for v in self._views]})"
+
+
+def _views(core: Any, what: str) -> tuple[ParameterViews, ParameterViews]:
+    n = core.num_layers
+    return (
+        ParameterViews([core.weight(i) for i in range(n)], f"{what}.weights"),
+        ParameterViews([core.bias(i) for i in range(n)], f"{what}.biases"),
+    )
 
 
 class Grads:
@@ -34,9 +85,32 @@ class Grads:
 
     def __init__(self, core_grads: Any) -> None:
         self._core = core_grads
-        n = core_grads.num_layers
-        self.weights: list[np.ndarray] = [core_grads.weight(i) for i in range(n)]
-        self.biases: list[np.ndarray] = [core_grads.bias(i) for i in range(n)]
+        self._weights, self._biases = _views(core_grads, "grads")
+
+    @property
+    def weights(self) -> ParameterViews:
+        return self._weights
+
+    @property
+    def biases(self) -> ParameterViews:
+        return self._biases
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {
+            "sizes": list(self._core.sizes),
+            "dtype": self.dtype.name,
+            "flat": self._core.flat().copy(),
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        suffix = _dtype_suffix(state["dtype"])
+        core = getattr(_core, f"Grads{suffix}")(state["sizes"])
+        core.flat()[:] = state["flat"]
+        self.__init__(core)  # type: ignore[misc]
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        return self._core.flat().dtype  # type: ignore[no-any-return]
 
     def tensors(self) -> list[np.ndarray]:
         """``[dW_1, db_1, dW_2, db_2, ...]`` (PyTorch's parameter order)."""
@@ -67,8 +141,10 @@ def _activation_list(
     hidden: int,
     activation_kwargs: Mapping[str, float] | None,
 ) -> list[Any]:
+    """One (name, params) pair per hidden layer, checked by the core's activation parser (also
+    without hidden layers, so a bad name never passes silently)."""
     if isinstance(activation, (str, tuple)):
-        specs: list[Any] = [activation] * max(hidden, 1)  # validated even without hidden layers
+        specs: list[Any] = [activation] * max(hidden, 1)
     else:
         specs = list(activation)
         if len(specs) != hidden:
@@ -76,18 +152,16 @@ def _activation_list(
                 f"activation: expected one name or a list of {hidden} (one per hidden layer), "
                 f"got {len(specs)}"
             )
+    extra = dict(activation_kwargs or {})
     out: list[Any] = []
     for s in specs:
         if isinstance(s, str):
-            if s not in _core.activation_names() and s != "linear":
-                raise ValueError(
-                    f"unknown activation {s!r}; valid: {', '.join(_core.activation_names())}"
-                )
-            out.append((s, dict(activation_kwargs or {})))
-        elif isinstance(s, tuple) and len(s) == 2:
-            out.append((s[0], {**(activation_kwargs or {}), **dict(s[1])}))
+            s = (s, extra) if extra else s
+        elif isinstance(s, tuple) and len(s) == 2 and isinstance(s[1], Mapping):
+            s = (s[0], {**extra, **dict(s[1])})
         else:
             raise TypeError(f"activation spec must be a name or (name, params), got {s!r}")
+        out.append(_core.activation(s))
     return out[:hidden]
 
 
@@ -116,23 +190,56 @@ class MLP:
         bias_init_kwargs: Mapping[str, Any] | None = None,
         activation_kwargs: Mapping[str, float] | None = None,
     ) -> None:
-        sizes = [int(s) for s in layer_sizes]
-        if any(isinstance(s, bool) for s in layer_sizes):
-            raise TypeError("layer_sizes must be integers")
+        sizes = _args.sizes("layer_sizes", layer_sizes)
+        if len(sizes) < 2:
+            raise ValueError(
+                f"argument 'layer_sizes': expected at least [D_0, D_1], got {list(layer_sizes)}"
+            )
+        _args.generator(generator)
         self.dtype = np.dtype(dtype)
         suffix = _dtype_suffix(self.dtype)
-        if output not in _core.output_names():
-            raise ValueError(f"unknown output {output!r}; valid: {', '.join(_core.output_names())}")
-        acts = _activation_list(activation, max(len(sizes) - 2, 0), activation_kwargs)
-        self._core = getattr(_core, f"Mlp{suffix}")(sizes, acts, output)
-        self._suffix = suffix
-        self.layer_sizes: tuple[int, ...] = tuple(sizes)
-        self.activations: tuple[str, ...] = tuple(a[0] for a in acts)
-        self.output = output
-        self.weights: list[np.ndarray] = [self._core.weight(i) for i in range(self.num_layers)]
-        self.biases: list[np.ndarray] = [self._core.bias(i) for i in range(self.num_layers)]
+        acts = _activation_list(activation, len(sizes) - 2, activation_kwargs)
+        self._bind(getattr(_core, f"Mlp{suffix}")(sizes, acts, _args.name("output", output)))
         self.init_name = init if isinstance(init, str) else getattr(init, "__name__", "custom")
         self.reset_parameters(init, bias_init, generator, init_kwargs, bias_init_kwargs)
+
+    def _bind(self, core: Any) -> None:
+        self._core = core
+        self._suffix = _dtype_suffix(core.flat().dtype)
+        self.layer_sizes: tuple[int, ...] = tuple(core.sizes)
+        self.activations: tuple[str, ...] = tuple(a[0] for a in core.activations)
+        self.output: str = core.output
+        self._weights, self._biases = _views(core, "net")
+
+    @property
+    def weights(self) -> ParameterViews:
+        """W_l (out, in) per layer: writeable views (``net.weights[l] = W`` copies W in)."""
+        return self._weights
+
+    @property
+    def biases(self) -> ParameterViews:
+        """b_l (out,) per layer: writeable views (``net.biases[l] = b`` copies b in)."""
+        return self._biases
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {
+            "sizes": list(self.layer_sizes),
+            "activations": list(self._core.activations),
+            "output": self.output,
+            "dtype": self.dtype.name,
+            "init_name": self.init_name,
+            "flat": self._core.flat().copy(),
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.dtype = np.dtype(state["dtype"])
+        suffix = _dtype_suffix(self.dtype)
+        core = getattr(_core, f"Mlp{suffix}")(
+            state["sizes"], [tuple(a) for a in state["activations"]], state["output"]
+        )
+        core.flat()[:] = state["flat"]
+        self._bind(core)
+        self.init_name = state["init_name"]
 
     @property
     def num_layers(self) -> int:
@@ -216,50 +323,26 @@ class MLP:
         ``clip_value=`` clamps elements. ``callback(step, loss, grad_norm)`` runs every
         ``callback_every`` steps; returning ``False`` stops training.
         """
-        if clip_norm is not None and clip_value is not None:
-            raise ValueError("give clip_norm or clip_value, not both")
-        if clip_norm is not None:
-            mode, thr = (clip_mode or "norm"), float(clip_norm)
-            if mode not in ("norm", "per_tensor"):
-                raise ValueError(
-                    f"clip_mode with clip_norm must be 'norm' or 'per_tensor', got {mode!r}"
-                )
-        elif clip_value is not None:
-            mode, thr = "value", float(clip_value)
-            if clip_mode not in (None, "value"):
-                raise ValueError(f"clip_mode with clip_value must be 'value', got {clip_mode!r}")
-        else:
-            if clip_mode not in (None, "none"):
-                raise ValueError("clip_mode needs clip_norm or clip_value")
-            mode, thr = "none", 0.0
-        opt = {
-            "kind": optimizer,
-            "lr": lr,
-            "momentum": momentum,
-            "dampening": dampening,
-            "nesterov": nesterov,
-            "beta1": betas[0],
-            "beta2": betas[1],
-            "eps": eps,
-        }
-        # PyTorch's defaults: 0 for SGD and Adam, 1e-2 for AdamW.
-        opt["weight_decay"] = (
-            (0.01 if optimizer == "adamw" else 0.0) if weight_decay is None else weight_decay
+        if callback is not None and not callable(callback):
+            raise TypeError(f"argument 'callback': expected a callable, got {callback!r}")
+        config = _core.FitConfig(
+            epochs=_args.integer("epochs", epochs, 0),
+            batch_size=_args.integer("batch_size", batch_size, 1),
+            shuffle=_args.boolean("shuffle", shuffle),
+            optim=_args.optim_config(
+                optimizer,
+                lr,
+                momentum=momentum,
+                dampening=dampening,
+                nesterov=nesterov,
+                weight_decay=weight_decay,
+                betas=betas,
+                eps=eps,
+            ),
+            clip=_args.clip_config(clip_norm, clip_value, clip_mode, norm_type),
+            callback_every=_args.integer("callback_every", callback_every, 1),
         )
-        h = self._core.fit(
-            X,
-            y,
-            int(epochs),
-            int(batch_size),
-            bool(shuffle),
-            opt,
-            mode,
-            thr,
-            float(norm_type),
-            generator,
-            callback,
-            int(callback_every),
-        )
+        h = self._core.fit(X, y, config, _args.generator(generator), callback)
         return History(**h)
 
     def __repr__(self) -> str:

@@ -4,22 +4,43 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import _args
 from ._loader import core as _core
 from .mlp import MLP, Grads
 
 
 class _Optimizer:
-    def __init__(self, net: MLP, **config: Any) -> None:
+    """An optimizer bound to one network; it pickles and deep-copies with its network and its
+    state (a restored Adam continues bit-identically)."""
+
+    def __init__(self, net: MLP, optimizer: str, lr: Any, **options: Any) -> None:
         if not isinstance(net, MLP):
-            raise TypeError(f"expected a fastinit.MLP, got {type(net).__name__}")
+            raise TypeError(f"argument 'net': expected a fastinit.MLP, got {type(net).__name__}")
+        self._bind(net, _args.optim_config(optimizer, lr, **options))
+
+    def _bind(self, net: MLP, config: Any) -> None:
         self.net = net
         self._core = getattr(_core, f"Optimizer{net._suffix}")(net._core, config)
+
+    @property
+    def config(self) -> Any:
+        """The typed configuration (``fastinit._core.OptimConfig``)."""
+        return self._core.config
 
     def step(self, grads: Grads) -> None:
         """One update of every parameter from ``grads`` (as returned by ``loss_and_grad``)."""
         if not isinstance(grads, Grads):
-            raise TypeError(f"expected fastinit Grads, got {type(grads).__name__}")
+            raise TypeError(
+                f"argument 'grads': expected fastinit Grads, got {type(grads).__name__}"
+            )
         self._core.step(self.net._core, grads._core)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"net": self.net, "config": self._core.config, "state": self._core.state()}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._bind(state["net"], state["config"])
+        self._core.set_state(state["state"])
 
     @property
     def lr(self) -> float:
@@ -27,7 +48,7 @@ class _Optimizer:
 
     @lr.setter
     def lr(self, value: float) -> None:
-        self._core.lr = float(value)
+        self._core.lr = _args.real("lr", value)
 
     @property
     def steps(self) -> int:
@@ -48,8 +69,8 @@ class SGD(_Optimizer):
     ) -> None:
         super().__init__(
             net,
-            kind="sgd",
-            lr=lr,
+            "sgd",
+            lr,
             momentum=momentum,
             dampening=dampening,
             weight_decay=weight_decay,
@@ -70,10 +91,9 @@ class Adam(_Optimizer):
     ) -> None:
         super().__init__(
             net,
-            kind="adam",
-            lr=lr,
-            beta1=betas[0],
-            beta2=betas[1],
+            "adam",
+            lr,
+            betas=betas,
             eps=eps,
             weight_decay=weight_decay,
         )
@@ -92,10 +112,9 @@ class AdamW(_Optimizer):
     ) -> None:
         super().__init__(
             net,
-            kind="adamw",
-            lr=lr,
-            beta1=betas[0],
-            beta2=betas[1],
+            "adamw",
+            lr,
+            betas=betas,
             eps=eps,
             weight_decay=weight_decay,
         )

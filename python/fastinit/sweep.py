@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import os
 import sys
 from collections.abc import Iterable, Sequence
@@ -21,10 +22,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from . import _args
 from ._loader import core as _core
 
-#: ``critical`` is ``sigma`` at the critical sigma_w of the activation for ``critical_sigma_b``
-SCHEMES: tuple[str, ...] = (*_core.scheme_names(), "critical")
+#: the schemes of :func:`fastinit.init_network_` (``critical``: ``sigma`` at the critical
+#: sigma_w of the activation for ``critical_sigma_b``)
+SCHEMES: tuple[str, ...] = tuple(_core.scheme_names())
 DEFAULT_INITS = ("zeros", "normal", "xavier_normal", "kaiming_normal", "orthogonal", "lsuv")
 DEFAULT_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
 
@@ -118,76 +121,69 @@ def _configs(
     sigma_w: Sequence[float] | None,
     sigma_b: Sequence[float] | None,
     common: dict[str, Any],
-    critical_sigma_b: float = 0.05,
-) -> list[dict[str, Any]]:
-    inits = list(init)
+    normal_std: float,
+    critical_sigma_b: float,
+) -> tuple[list[dict[str, Any]], list[Any]]:
+    """The rows of the cross product (what the table records) and, for each, the typed
+    configuration the core runs."""
+    inits = [_args.name("init", i) for i in init]
     grid: list[tuple[float, float]] = [(1.0, 0.0)]
     if sigma_w is not None or sigma_b is not None:
         grid = list(
             itertools.product(
-                _as_list(sigma_w if sigma_w is not None else [1.0]),
-                _as_list(sigma_b if sigma_b is not None else [0.0]),
+                [
+                    _args.real("sigma_w", v)
+                    for v in _as_list(sigma_w if sigma_w is not None else 1.0)
+                ],
+                [
+                    _args.real("sigma_b", v)
+                    for v in _as_list(sigma_b if sigma_b is not None else 0.0)
+                ],
             )
         )
         if "sigma" not in inits:
             inits.append("sigma")
-    for name in inits:
-        if name not in SCHEMES:
-            raise ValueError(f"unknown init scheme {name!r}; valid: {', '.join(SCHEMES)}")
-    valid_acts = _core.activation_names()
-    for a in activation:
-        if a not in valid_acts:
-            raise ValueError(f"unknown activation {a!r}; valid: {', '.join(valid_acts)}")
-    critical: dict[str, float] = {}
-    if "critical" in inits:
-        from . import theory
-
-        critical = {a: theory.critical_sigma_w(a, sigma_b=critical_sigma_b) for a in activation}
-    out = []
+    rows, cores = [], []
     for name, act, d, w in itertools.product(inits, activation, depth, width):
         if name == "sigma":
             points = grid
         elif name == "critical":
-            points = [(critical[act], critical_sigma_b)]
+            points = [(float("nan"), critical_sigma_b)]
         else:
             points = [(float("nan"), float("nan"))]
         for sw, sb in points:
+            scheme = _core.SchemeConfig(
+                name,
+                std=normal_std,
+                sigma_w=1.0 if math.isnan(sw) else sw,
+                sigma_b=0.0 if math.isnan(sb) else sb,
+            )
+            core = _core.ExperimentConfig(
+                init=scheme,
+                activation=_args.name("activation", act),
+                depth=_args.integer("depth", d, 1),
+                width=_args.integer("width", w, 1),
+                **common,
+            )
             for s in range(seeds):
-                c = {
-                    "init": name,
-                    "activation": act,
-                    "depth": int(d),
-                    "width": int(w),
-                    "seed_index": s,
-                    **common,
-                }
-                if name in ("sigma", "critical"):
-                    c["sigma_w"], c["sigma_b"] = float(sw), float(sb)
-                out.append(c)
-    return out
-
-
-_CORE_KEYS = (
-    "init",
-    "activation",
-    "depth",
-    "width",
-    "classes",
-    "batch",
-    "steps",
-    "optimizer",
-    "lr",
-    "momentum",
-    "clip_mode",
-    "clip",
-    "sigma_w",
-    "sigma_b",
-    "param",
-)
+                rows.append(
+                    {
+                        "init": name,
+                        "activation": act,
+                        "depth": core.depth,
+                        "width": core.width,
+                        "seed_index": s,
+                        "sigma_w": None if math.isnan(sw) and name != "critical" else sw,
+                        "sigma_b": None if math.isnan(sb) else sb,
+                        "steps": core.steps,
+                    }
+                )
+                cores.append(core)
+    return rows, cores
 
 
 def _run_chunk(
-    configs: list[dict[str, Any]],
+    configs: list[Any],
     states: list[tuple[int, int, int, int]],
     dtype: str,
     threads: int = 0,
@@ -196,11 +192,7 @@ def _run_chunk(
     from ._loader import core, rebuild_generator
 
     gens = [rebuild_generator(*s) for s in states]
-    core_cfgs = [{k: v for k, v in c.items() if k in _CORE_KEYS} for c in configs]
-    for cc in core_cfgs:
-        if cc["init"] == "critical":
-            cc["init"] = "sigma"
-    return list(core.run_experiments(core_cfgs, gens, np.dtype(dtype), threads))
+    return list(core.run_experiments(configs, gens, np.dtype(dtype), threads))
 
 
 def _progress_bar(total: int, progress: bool | None) -> Any:
@@ -250,51 +242,39 @@ def sweep(
     spreads chunks of configurations over any
     ``concurrent.futures.Executor`` (processes, a Dask client's executor) with identical results.
     """
-    if seeds < 1:
-        raise ValueError(f"seeds must be >= 1, got {seeds}")
-    if clip_norm is not None and clip_value is not None:
-        raise ValueError("give clip_norm or clip_value, not both")
-    clip_mode, clip = (
-        ("norm", clip_norm)
-        if clip_norm is not None
-        else (("value", clip_value) if clip_value is not None else ("none", 0.0))
-    )
+    seeds = _args.integer("seeds", seeds, 1)
     dt = np.dtype(dtype)
     if dt not in (np.dtype(np.float32), np.dtype(np.float64)):
         raise TypeError(f"dtype must be float32 or float64, got {dt}")
     common = {
-        "batch": int(batch),
-        "classes": int(classes),
-        "steps": int(steps),
-        "optimizer": optimizer,
-        "lr": float(lr),
-        "momentum": float(momentum),
-        "clip_mode": clip_mode,
-        "clip": float(clip),
-        "param": float(normal_std),
+        "batch": _args.integer("batch", batch, 1),
+        "classes": _args.integer("classes", classes, 1),
+        "steps": _args.integer("steps", steps, 0),
+        "optim": _args.optim_config(optimizer, lr, momentum=momentum),
+        "clip": _args.clip_config(clip_norm, clip_value),
     }
-    configs = _configs(
+    configs, cores = _configs(
         _as_list(init),
         _as_list(activation),
         _as_list(depth),
         _as_list(width),
-        int(seeds),
+        seeds,
         None if sigma_w is None else _as_list(sigma_w),
         None if sigma_b is None else _as_list(sigma_b),
         common,
-        float(critical_sigma_b),
+        _args.real("normal_std", normal_std),
+        _args.real("critical_sigma_b", critical_sigma_b),
     )
     root = _core.Generator(seed)
     kids = root.spawn(len(configs))
     states = [(g.seed, g.stream, g.offset, g.spawned) for g in kids]
     n = len(configs)
     size = chunk_size or max(1, min(64, n // 16 or 1))
-    chunks = [(configs[i : i + size], states[i : i + size]) for i in range(0, n, size)]
+    chunks = [(cores[i : i + size], states[i : i + size]) for i in range(0, n, size)]
     bar = _progress_bar(n, progress)
     results: list[dict[str, Any]] = []
-    if threads is not None and (isinstance(threads, bool) or int(threads) < 1):
-        raise ValueError(f"threads must be >= 1, got {threads!r}")
-    nthreads = 0 if threads is None else int(threads)  # 0: the process-wide setting
+    # 0: the process-wide setting
+    nthreads = 0 if threads is None else _args.integer("threads", threads, 1, 2**31 - 1)
     try:
         if executor is None:
             for cfgs, sts in chunks:
@@ -305,7 +285,7 @@ def sweep(
             futures = [
                 executor.submit(_run_chunk, cfgs, sts, dt.name, nthreads) for cfgs, sts in chunks
             ]
-            for fut, (cfgs, _) in zip(futures, chunks, strict=True):
+            for fut, (cfgs, _) in zip(futures, chunks, strict=True):  # noqa: B007
                 results.extend(fut.result())
                 if bar is not None:
                     bar.update(len(cfgs))
@@ -337,6 +317,8 @@ def _collect(configs: list[dict[str, Any]], results: list[dict[str, Any]]) -> Re
                 )
             },
         }
+        if c["init"] == "critical":
+            rec["sigma_w"] = float(r["sigma_w"])  # resolved by the core
         rec.update({k: r[k] for k in _SUMMARY_KEYS})
         rec.update(
             {

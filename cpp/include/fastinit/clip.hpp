@@ -1,12 +1,18 @@
 // fastinit/clip.hpp — gradient clipping over a list of tensors (pointer, count).
 //
+// clang-format off
 //   clip_grad_norm_  PyTorch's torch.nn.utils.clip_grad_norm_: total = p-norm of the per-tensor
 //                    p-norms (p = inf: max |g|); every tensor *= min(max_norm / (total + 1e-6), 1).
 //                    A non-finite total throws when error_if_nonfinite, else propagates (NaN
 //                    stays NaN, as in PyTorch). Returns the total before clipping.
-//   clip_grad_value_ clamp every element to [-clip_value, clip_value] (NaN stays NaN).
-//   clip_by_norm_    per tensor (the classic rule): if ||g||_2 > threshold, g *= threshold /
-//   ||g||_2.
+//   clip_grad_value_ PyTorch's clip_grad_value_: every element clamped to [-v, v] as
+//                    torch.clamp does it (min(max(g, -v), v): a negative v sets every element
+//                    to v); NaN stays NaN.
+//   clip_by_norm_    per tensor (the classic rule): if ||g||_2 > threshold,
+//                    g *= threshold / ||g||_2.
+//   ClipConfig       one of the three (or none) with its threshold: what fit and a sweep apply
+//                    after each backward pass.
+// clang-format on
 // Norms accumulate in double, so float32 gradients near 1e19 do not overflow to inf.
 #pragma once
 
@@ -16,6 +22,7 @@
 #include <vector>
 
 #include "errors.hpp"
+#include "names.hpp"
 #include "parallel.hpp"
 #include "types.hpp"
 
@@ -115,13 +122,14 @@ double clip_grad_norm_given_total_(const TensorList<T>& ts, double max_norm, dou
 template <class T>
 void clip_grad_value_(const TensorList<T>& ts, double clip_value) {
   if (std::isnan(clip_value)) throw value_error("clip_value must not be NaN");
-  const T v = static_cast<T>(std::fabs(clip_value));
+  const T hi = static_cast<T>(clip_value), lo = -hi;
   for (auto& [g, n] : ts)
-    for (std::size_t i = 0; i < n; ++i)
-      if (g[i] > v)
-        g[i] = v;
-      else if (g[i] < -v)
-        g[i] = -v;
+    for (std::size_t i = 0; i < n; ++i) {
+      T x = g[i];
+      if (x < lo) x = lo;  // NaN fails both comparisons and stays NaN
+      if (x > hi) x = hi;
+      g[i] = x;
+    }
 }
 
 // Returns the per-tensor norms before clipping.
@@ -136,6 +144,50 @@ std::vector<double> clip_by_norm_(const TensorList<T>& ts, double threshold) {
     if (nrm > threshold) scale_tensors<T>({ts[i]}, static_cast<T>(threshold / nrm));
   }
   return norms;
+}
+
+enum class ClipMode { none, norm, value, per_tensor };
+template <>
+struct enum_names<ClipMode> {
+  static constexpr const char* what = "clip mode";
+  static const std::vector<std::string>& names() {
+    static const std::vector<std::string> n = {"none", "norm", "value", "per_tensor"};
+    return n;
+  }
+};
+
+// What to clip after a backward pass: none; the global p-norm to `threshold` (norm); every
+// element to [-threshold, threshold] (value); each tensor's L2 norm to `threshold` (per_tensor).
+struct ClipConfig {
+  ClipMode mode = ClipMode::none;
+  double threshold = 0;    // max_norm, clip_value or the per-tensor threshold, by mode
+  double norm_type = 2.0;  // for mode = norm
+
+  void validate() const {
+    if (mode == ClipMode::none) return;
+    if (!std::isfinite(threshold) || (mode != ClipMode::value && threshold < 0))
+      throw value_error(detail::cat("clipping: the threshold of '", name_of(mode),
+                                    "' must be a finite number",
+                                    mode == ClipMode::value ? "" : " >= 0", ", got ", threshold));
+    if (mode == ClipMode::norm) check_norm_type(norm_type);
+  }
+};
+
+// Applies `c` to the gradients. l2_total is their global L2 norm when the caller already has it
+// (fit computes it once per step), or a negative number.
+template <class T>
+void apply_clip(const ClipConfig& c, const TensorList<T>& ts, double l2_total = -1) {
+  switch (c.mode) {
+    case ClipMode::none: return;
+    case ClipMode::norm:
+      if (c.norm_type == 2.0 && l2_total >= 0)
+        clip_grad_norm_given_total_(ts, c.threshold, 2.0, false, l2_total);
+      else
+        clip_grad_norm_(ts, c.threshold, c.norm_type);
+      return;
+    case ClipMode::value: clip_grad_value_(ts, c.threshold); return;
+    case ClipMode::per_tensor: clip_by_norm_(ts, c.threshold); return;
+  }
 }
 
 }  // namespace fastinit

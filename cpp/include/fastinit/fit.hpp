@@ -21,27 +21,18 @@
 namespace fastinit {
 
 struct FitConfig {
-  int epochs = 1;
+  std::int64_t epochs = 1;
   index_t batch_size = 32;
   bool shuffle = true;
   OptimConfig optim;
-  std::string clip_mode =
-      "none";                  // none, norm (global, PyTorch), value, per_tensor (the seed's rule)
-  double clip = 0;             // max_norm, clip_value or threshold, by mode
-  double norm_type = 2.0;      // for clip_mode = norm
+  ClipConfig clip;             // applied after each backward pass, before the step
   index_t callback_every = 0;  // steps between callbacks (0: never)
 
   void validate() const {
     if (epochs < 0) throw value_error(detail::cat("epochs must be >= 0, got ", epochs));
     if (batch_size < 1) throw value_error(detail::cat("batch_size must be >= 1, got ", batch_size));
-    if (clip_mode != "none" && clip_mode != "norm" && clip_mode != "value" &&
-        clip_mode != "per_tensor")
-      detail::unknown_name("clip_mode", clip_mode, {"none", "norm", "value", "per_tensor"});
-    if (clip_mode != "none" && (!std::isfinite(clip) || clip < 0))
-      throw value_error(
-          detail::cat("the clipping threshold must be a finite number >= 0, got ", clip));
-    if (clip_mode == "norm") check_norm_type(norm_type);
     if (callback_every < 0) throw value_error("callback_every must be >= 0");
+    clip.validate();
     optim.validate();
   }
 };
@@ -52,16 +43,18 @@ struct History {
   std::vector<double> epoch_loss;       // mean step loss per epoch
   std::vector<double> layer_grad_norm;  // (epochs, L): mean ||dW_l||_2 over the epoch's steps
   int num_layers = 0;
-  int epochs_done = 0;
+  std::int64_t epochs_done = 0;
   bool nonfinite = false;  // stopped on a NaN / inf loss or gradient
   bool stopped = false;    // stopped by the callback
 };
 
-// callback(history, step) -> false to stop.
+// callback(history, step) -> false to stop, every cfg.callback_every steps. poll() -> true to
+// stop, after every step: how a caller cancels (the Python bindings check for Ctrl-C there).
+// Either way the network holds the parameters of the last completed step.
 template <class T>
 History fit(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& y, const FitConfig& cfg,
-            Generator& gen,
-            const std::function<bool(const History&, std::int64_t)>& callback = {}) {
+            Generator& gen, const std::function<bool(const History&, std::int64_t)>& callback = {},
+            const std::function<bool()>& poll = {}) {
   cfg.validate();
   net.check_input(X);
   const index_t N = X.rows(), D0 = X.cols(), K = net.sizes().back();
@@ -84,7 +77,7 @@ History fit(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& y, cons
   History h;
   h.num_layers = L;
   std::int64_t step = 0;
-  for (int ep = 0; ep < cfg.epochs; ++ep) {
+  for (std::int64_t ep = 0; ep < cfg.epochs; ++ep) {
     if (cfg.shuffle && N > 1) {
       random_u64(words.data(), words.size(), gen);
       for (index_t i = N - 1; i > 0; --i)
@@ -122,17 +115,14 @@ History fit(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& y, cons
         h.nonfinite = true;
         break;
       }
-      if (cfg.clip_mode == "norm" && cfg.norm_type == 2.0)
-        clip_grad_norm_given_total_(tensors, cfg.clip, 2.0, false, gnorm);
-      else if (cfg.clip_mode == "norm")
-        clip_grad_norm_(tensors, cfg.clip, cfg.norm_type);
-      else if (cfg.clip_mode == "value")
-        clip_grad_value_(tensors, cfg.clip);
-      else if (cfg.clip_mode == "per_tensor")
-        clip_by_norm_(tensors, cfg.clip);
-      opt.step(net.params().data(), grads.data());
+      apply_clip(cfg.clip, tensors, gnorm);
+      opt.step(net.params().data(), grads.data(), grads.size());
       if (callback && cfg.callback_every > 0 && step % cfg.callback_every == 0 &&
           !callback(h, step)) {
+        h.stopped = true;
+        break;
+      }
+      if (poll && poll()) {
         h.stopped = true;
         break;
       }

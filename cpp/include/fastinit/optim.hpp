@@ -14,21 +14,30 @@
 #include <vector>
 
 #include "errors.hpp"
+#include "names.hpp"
 #include "parallel.hpp"
 #include "types.hpp"
 
 namespace fastinit {
 
+enum class OptimKind { sgd, adam, adamw };
+template <>
+struct enum_names<OptimKind> {
+  static constexpr const char* what = "optimizer";
+  static const std::vector<std::string>& names() {
+    static const std::vector<std::string> n = {"sgd", "adam", "adamw"};
+    return n;
+  }
+};
+
 struct OptimConfig {
-  std::string kind = "sgd";  // sgd, adam, adamw
+  OptimKind kind = OptimKind::sgd;
   double lr = 0.01;
   double momentum = 0, dampening = 0, weight_decay = 0;
   bool nesterov = false;
   double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
 
   void validate() const {
-    if (kind != "sgd" && kind != "adam" && kind != "adamw")
-      detail::unknown_name("optimizer", kind, {"sgd", "adam", "adamw"});
     auto finite_nonneg = [](double v, const char* n) {
       if (!std::isfinite(v) || v < 0)
         throw value_error(detail::cat("optimizer: ", n, " must be a finite number >= 0, got ", v));
@@ -46,12 +55,20 @@ struct OptimConfig {
   }
 };
 
+// The state of an optimizer: the step count and its buffers (SGD: the momentum buffer, when
+// there is momentum; Adam / AdamW: the first and second moments), each of n elements.
+template <class T>
+struct OptimState {
+  std::int64_t steps = 0;
+  std::vector<T> momentum, exp_avg, exp_avg_sq;
+};
+
 template <class T>
 class Optimizer {
  public:
   Optimizer(OptimConfig cfg, std::size_t n) : cfg_(std::move(cfg)), n_(n) {
     cfg_.validate();
-    if (cfg_.kind == "sgd") {
+    if (cfg_.kind == OptimKind::sgd) {
       if (cfg_.momentum != 0) buf_ = zeros(n);
     } else {
       m_ = zeros(n);
@@ -59,6 +76,33 @@ class Optimizer {
     }
   }
   const OptimConfig& config() const { return cfg_; }
+  std::size_t size() const { return n_; }
+
+  OptimState<T> state() const {
+    OptimState<T> s;
+    s.steps = t_;
+    auto copy = [&](const aligned_ptr<T>& p) {
+      return p ? std::vector<T>(p.get(), p.get() + n_) : std::vector<T>();
+    };
+    s.momentum = copy(buf_);
+    s.exp_avg = copy(m_);
+    s.exp_avg_sq = copy(v_);
+    return s;
+  }
+  // Restores a state taken from an optimizer of the same configuration and size.
+  void set_state(const OptimState<T>& s) {
+    auto load = [&](aligned_ptr<T>& p, const std::vector<T>& v, const char* what) {
+      if (v.size() != (p ? n_ : 0))
+        throw value_error(detail::cat("optimizer state: '", what, "' has ", v.size(),
+                                      " elements, expected ", p ? n_ : 0));
+      std::copy(v.begin(), v.end(), p.get());
+    };
+    if (s.steps < 0) throw value_error("optimizer state: steps must be >= 0");
+    load(buf_, s.momentum, "momentum");
+    load(m_, s.exp_avg, "exp_avg");
+    load(v_, s.exp_avg_sq, "exp_avg_sq");
+    t_ = s.steps;
+  }
   void set_lr(double lr) {
     if (!std::isfinite(lr) || lr < 0)
       throw value_error(detail::cat("lr must be a finite number >= 0, got ", lr));
@@ -66,11 +110,15 @@ class Optimizer {
   }
   std::int64_t steps() const { return t_; }
 
-  // One update of p (n) from g (n). g is read only (weight decay is applied to a copy).
-  void step(T* p, const T* g) {
+  // One update of p (n) from g (n). g is read only (weight decay is applied to a copy). n must
+  // be the size the optimizer was built for: its buffers have exactly that many elements.
+  void step(T* p, const T* g, std::size_t n) {
+    if (n != n_)
+      throw value_error(detail::cat("optimizer: built for ", n_, " parameters, stepped with ", n,
+                                    " (an optimizer steps the network it was made for)"));
     ++t_;
     const T lr = T(cfg_.lr), wd = T(cfg_.weight_decay);
-    if (cfg_.kind == "sgd") {
+    if (cfg_.kind == OptimKind::sgd) {
       const T mu = T(cfg_.momentum), damp = T(1 - cfg_.dampening);
       const bool first = t_ == 1, nest = cfg_.nesterov, mom = cfg_.momentum != 0;
       T* buf = buf_.get();
@@ -85,7 +133,7 @@ class Optimizer {
       });
       return;
     }
-    const bool decoupled = cfg_.kind == "adamw";
+    const bool decoupled = cfg_.kind == OptimKind::adamw;
     const T b1 = T(cfg_.beta1), b2 = T(cfg_.beta2), eps = T(cfg_.eps);
     const double bc1 = 1 - std::pow(cfg_.beta1, double(t_)),
                  bc2 = 1 - std::pow(cfg_.beta2, double(t_));

@@ -1,0 +1,80 @@
+// Results of the C++ engine as Python dicts: a diagnosis (per-layer statistics and the verdict),
+// what LSUV did, a training history. One converter each, shared by every register file.
+#pragma once
+
+#include <fastinit/diagnostics.hpp>
+#include <fastinit/fit.hpp>
+#include <fastinit/lsuv.hpp>
+
+#include "common.hpp"
+
+namespace fastinit::py_glue {
+
+inline py::array_t<double> array_of(const std::vector<double>& v) {
+  return py::array_t<double>(static_cast<py::ssize_t>(v.size()), v.data());
+}
+
+inline py::dict layer_dict(const LayerStats& s, int layer) {
+  py::dict d;
+  d["layer"] = layer;
+  d["z_mean"] = s.z_mean;
+  d["z_std"] = s.z_std;
+  d["q"] = s.q;
+  d["a_mean"] = s.a_mean;
+  d["a_std"] = s.a_std;
+  d["dead_frac"] = s.dead_frac;
+  d["saturated_frac"] = s.saturated_frac;
+  d["grad_z_norm"] = s.grad_z_norm;
+  d["grad_a_norm"] = s.grad_a_norm;
+  d["grad_w_norm"] = s.grad_w_norm;
+  d["grad_b_norm"] = s.grad_b_norm;
+  d["w_norm"] = s.w_norm;
+  d["grad_w_ratio"] = s.grad_w_ratio;
+  d["w_row_similarity"] = s.w_row_similarity;
+  d["grad_w_row_similarity"] = s.grad_w_row_similarity;
+  return d;
+}
+
+inline py::dict diagnosis_dict(const Diagnosis& dg) {
+  py::dict d;
+  py::list layers;
+  for (std::size_t l = 0; l < dg.layers.size(); ++l)
+    layers.append(layer_dict(dg.layers[l], static_cast<int>(l) + 1));
+  d["layers"] = layers;
+  d["loss"] = dg.loss;
+  d["log_q_slope"] = dg.log_q_slope;
+  d["log_grad_z_slope"] = dg.log_grad_z_slope;
+  d["verdict"] = dg.verdict;
+  d["reason"] = dg.reason;
+  return d;
+}
+
+inline py::list lsuv_list(const std::vector<LsuvLayer>& v) {
+  py::list out;
+  for (std::size_t l = 0; l < v.size(); ++l) {
+    py::dict d;
+    d["layer"] = static_cast<int>(l) + 1;
+    d["iterations"] = v[l].iterations;
+    d["initial_var"] = v[l].initial_var;
+    d["final_var"] = v[l].final_var;
+    d["scale"] = v[l].scale;
+    out.append(d);
+  }
+  return out;
+}
+
+inline py::dict history_dict(const History& h) {
+  py::dict d;
+  d["step_loss"] = array_of(h.step_loss);
+  d["step_grad_norm"] = array_of(h.step_grad_norm);
+  d["epoch_loss"] = array_of(h.epoch_loss);
+  d["layer_grad_norm"] = array_of(h.layer_grad_norm)
+                             .reshape({static_cast<py::ssize_t>(h.epochs_done),
+                                       static_cast<py::ssize_t>(h.num_layers)});
+  d["epochs"] = h.epochs_done;
+  d["nonfinite"] = h.nonfinite;
+  d["stopped"] = h.stopped;
+  return d;
+}
+
+}  // namespace fastinit::py_glue
