@@ -97,6 +97,10 @@ inline T sigmoid(T z) {
 }  // namespace act_detail
 
 namespace act {
+using act_detail::kInvSqrt2;
+using act_detail::kInvSqrt2Pi;
+using act_detail::kSeluAlpha;
+using act_detail::kSeluScale;
 using act_detail::sigmoid;
 using P = Activation;  // the parameters (negative_slope, alpha, beta, threshold)
 
@@ -105,154 +109,83 @@ using P = Activation;  // the parameters (negative_slope, alpha, beta, threshold
 // vectorized form (block), it is the same function: for double, tanh is std::tanh per element;
 // for float, Eigen's rational tanh (a few ulp from std::tanh); relu's max returns -0 at -0.
 
+// clang-format off
 struct Identity {
-  template <class T>
-  static T f(T x, const P&) {
-    return x;
-  }
-  template <class T>
-  static T df(T, const P&) {
-    return T(1);
-  }
-  template <class T>
-  static T dz(T dA, T, T, const P&) {
-    return dA;
-  }
-  template <class Z, class A>
-  static void block(const Z& z, A& a, const P&) {
-    a = z;
-  }
+  template <class T> static T f(T x, const P&) { return x; }
+  template <class T> static T df(T, const P&) { return T(1); }
+  template <class T> static T dz(T dA, T, T, const P&) { return dA; }
+  template <class Z, class A> static void block(const Z& z, A& a, const P&) { a = z; }
 };
 
 struct Sigmoid {
-  template <class T>
-  static T f(T x, const P&) {
-    return sigmoid(x);
-  }
-  template <class T>
-  static T df(T x, const P&) {
-    const T s = sigmoid(x);
-    return s * (T(1) - s);
-  }
-  template <class T>
-  static T dz(T dA, T, T a, const P&) {
-    return dA * a * (T(1) - a);
-  }
+  template <class T> static T f(T x, const P&) { return sigmoid(x); }
+  template <class T> static T df(T x, const P&) { const T s = sigmoid(x); return s * (T(1) - s); }
+  template <class T> static T dz(T dA, T, T a, const P&) { return dA * a * (T(1) - a); }
 };
 
 struct Tanh {
-  template <class T>
-  static T f(T x, const P&) {
-    return std::tanh(x);
-  }
-  template <class T>
-  static T df(T x, const P&) {
-    const T t = std::tanh(x);
-    return T(1) - t * t;
-  }
-  template <class T>
-  static T dz(T dA, T, T a, const P&) {
-    return dA * (T(1) - a * a);
-  }
-  template <class Z, class A>
-  static void block(const Z& z, A& a, const P&) {
-    a = z.tanh();
-  }
+  template <class T> static T f(T x, const P&) { return std::tanh(x); }
+  template <class T> static T df(T x, const P&) { const T t = std::tanh(x); return T(1) - t * t; }
+  template <class T> static T dz(T dA, T, T a, const P&) { return dA * (T(1) - a * a); }
+  template <class Z, class A> static void block(const Z& z, A& a, const P&) { a = z.tanh(); }
 };
 
 struct Relu {
-  template <class T>
-  static T f(T x, const P&) {
-    return x > 0 ? x : T(0);
-  }
-  template <class T>
-  static T df(T x, const P&) {
-    return x > 0 ? T(1) : T(0);
-  }
-  template <class T>
-  static T dz(T dA, T z, T, const P&) {
-    return z > 0 ? dA : T(0);
-  }
-  template <class Z, class A>
-  static void block(const Z& z, A& a, const P&) {
-    using T = typename A::Scalar;
-    a = z.max(T(0));
+  template <class T> static T f(T x, const P&) { return x > 0 ? x : T(0); }
+  template <class T> static T df(T x, const P&) { return x > 0 ? T(1) : T(0); }
+  template <class T> static T dz(T dA, T z, T, const P&) { return z > 0 ? dA : T(0); }
+  template <class Z, class A> static void block(const Z& z, A& a, const P&) {
+    a = z.max(typename A::Scalar(0));
   }
 };
 
-struct LeakyRelu {
-  template <class T>
-  static T f(T x, const P& p) {
-    return x > 0 ? x : T(p.negative_slope) * x;
-  }
-  template <class T>
-  static T df(T x, const P& p) {
-    return x > 0 ? T(1) : T(p.negative_slope);
-  }
-  template <class T>
-  static T dz(T dA, T z, T, const P& p) {
+struct LeakyRelu {  // slope = negative_slope
+  template <class T> static T f(T x, const P& p) { return x > 0 ? x : T(p.negative_slope) * x; }
+  template <class T> static T df(T x, const P& p) { return x > 0 ? T(1) : T(p.negative_slope); }
+  template <class T> static T dz(T dA, T z, T, const P& p) {
     return z > 0 ? dA : T(p.negative_slope) * dA;
   }
-  template <class Z, class A>
-  static void block(const Z& z, A& a, const P& p) {
+  template <class Z, class A> static void block(const Z& z, A& a, const P& p) {
     using T = typename A::Scalar;
     a = (z > T(0)).select(z, T(p.negative_slope) * z);
   }
 };
 
-struct Elu {
-  template <class T>
-  static T f(T x, const P& p) {
-    return x > 0 ? x : T(p.alpha) * std::expm1(x);
-  }
-  template <class T>
-  static T df(T x, const P& p) {
+struct Elu {  // dz from the cache: f'(z) = alpha e^z = a + alpha for z <= 0
+  template <class T> static T f(T x, const P& p) { return x > 0 ? x : T(p.alpha) * std::expm1(x); }
+  template <class T> static T df(T x, const P& p) {
     return x > 0 ? T(1) : T(p.alpha) * std::exp(x);
   }
-  template <class T>
-  static T dz(T dA, T z, T a, const P& p) {
+  template <class T> static T dz(T dA, T z, T a, const P& p) {
     return z > 0 ? dA : dA * (a + T(p.alpha));
   }
 };
 
-struct Selu {
-  template <class T>
-  static T f(T x, const P&) {
-    return T(act_detail::kSeluScale) * (x > 0 ? x : T(act_detail::kSeluAlpha) * std::expm1(x));
+struct Selu {  // scale * elu(x; alpha) with the fixed constants; dz from the cache, as elu
+  template <class T> static T f(T x, const P&) {
+    return T(kSeluScale) * (x > 0 ? x : T(kSeluAlpha) * std::expm1(x));
   }
-  template <class T>
-  static T df(T x, const P&) {
-    return T(act_detail::kSeluScale) * (x > 0 ? T(1) : T(act_detail::kSeluAlpha) * std::exp(x));
+  template <class T> static T df(T x, const P&) {
+    return T(kSeluScale) * (x > 0 ? T(1) : T(kSeluAlpha) * std::exp(x));
   }
-  template <class T>
-  static T dz(T dA, T z, T a, const P&) {
-    using namespace act_detail;
+  template <class T> static T dz(T dA, T z, T a, const P&) {
     return z > 0 ? dA * T(kSeluScale) : dA * (a + T(kSeluScale * kSeluAlpha));
   }
 };
 
-struct Gelu {  // exact: x Phi(x) = x erfc(-x / sqrt 2) / 2
-  template <class T>
-  static T f(T x, const P&) {
-    return T(0.5) * x * std::erfc(-x * T(act_detail::kInvSqrt2));
-  }
-  template <class T>
-  static T df(T x, const P&) {
-    using namespace act_detail;
+struct Gelu {  // exact: x Phi(x) = x erfc(-x / sqrt 2) / 2;  f'(x) = Phi(x) + x N(x)
+  template <class T> static T f(T x, const P&) { return T(0.5) * x * std::erfc(-x * T(kInvSqrt2)); }
+  template <class T> static T df(T x, const P&) {
     return T(0.5) * std::erfc(-x * T(kInvSqrt2)) + x * T(kInvSqrt2Pi) * std::exp(T(-0.5) * x * x);
   }
-  template <class T>
-  static T dz(T dA, T z, T, const P& p) {
-    return dA * df(z, p);
-  }
+  template <class T> static T dz(T dA, T z, T, const P& p) { return dA * df(z, p); }
 };
 
 // softplus(x) = log(1 + exp(beta x)) / beta, = x where beta x > threshold (PyTorch). Two
 // roundings of the same function: f (the MLP's) and f_theory (the theory's); they differ in the
 // last bit, and merging them would change either the MLP's bits or the theory's values.
 struct Softplus {
-  template <class T>
-  static T f(T x, const P& p) {
+  template <class T> static T f(T x, const P& p) {
     const T beta = T(p.beta), bz = beta * x;
     return bz > T(p.threshold) ? x
                                : (std::log1p(std::exp(-std::fabs(bz))) + std::max(bz, T(0))) / beta;
@@ -262,56 +195,43 @@ struct Softplus {
                ? x
                : std::log1p(std::exp(-std::fabs(p.beta * x))) / p.beta + std::max(x, 0.0);
   }
-  template <class T>
-  static T df(T x, const P& p) {
+  template <class T> static T df(T x, const P& p) {
     const T bz = T(p.beta) * x;
     return bz > T(p.threshold) ? T(1) : sigmoid(bz);
   }
-  template <class T>
-  static T dz(T dA, T z, T, const P& p) {
+  template <class T> static T dz(T dA, T z, T, const P& p) {
     const T bz = T(p.beta) * z;
     return bz > T(p.threshold) ? dA : dA * sigmoid(bz);
   }
 };
 
 struct Softsign {
-  template <class T>
-  static T f(T x, const P&) {
-    return x / (T(1) + std::fabs(x));
-  }
-  template <class T>
-  static T df(T x, const P&) {
+  template <class T> static T f(T x, const P&) { return x / (T(1) + std::fabs(x)); }
+  template <class T> static T df(T x, const P&) {
     const T d = T(1) + std::fabs(x);
     return T(1) / (d * d);
   }
-  template <class T>
-  static T dz(T dA, T z, T, const P&) {
+  template <class T> static T dz(T dA, T z, T, const P&) {
     const T d = T(1) + std::fabs(z);
     return dA / (d * d);
   }
-  template <class Z, class A>
-  static void block(const Z& z, A& a, const P&) {
-    using T = typename A::Scalar;
-    a = z / (T(1) + z.abs());
+  template <class Z, class A> static void block(const Z& z, A& a, const P&) {
+    a = z / (typename A::Scalar(1) + z.abs());
   }
 };
 
-struct Silu {
-  template <class T>
-  static T f(T x, const P&) {
-    return x * sigmoid(x);
-  }
-  template <class T>
-  static T df(T x, const P&) {
+struct Silu {  // x sigmoid(x);  f'(x) = s (1 + x (1 - s))
+  template <class T> static T f(T x, const P&) { return x * sigmoid(x); }
+  template <class T> static T df(T x, const P&) {
     const T s = sigmoid(x);
     return s * (T(1) + x * (T(1) - s));
   }
-  template <class T>
-  static T dz(T dA, T z, T, const P&) {
+  template <class T> static T dz(T dA, T z, T, const P&) {
     const T s = sigmoid(z);
     return dA * s * (T(1) + z * (T(1) - s));
   }
 };
+// clang-format on
 
 // Calls fn(Op{}) with the struct that owns a.kind.
 template <class Fn>

@@ -6,7 +6,8 @@
 //   Z_l = A_{l-1} W_l^T + b_l   (N, D_l)        A_l = f_l(Z_l)   (hidden l < L)
 //   P = g(Z_L)  output activation (identity / sigmoid / softmax) fused with the loss (loss.hpp)
 // Backward, from dZ_L = dLoss/dZ_L:
-//   dW_l = dZ_l^T A_{l-1}   db_l = sum_n dZ_l[n]   dA_{l-1} = dZ_l W_l   dZ_{l-1} = dA_{l-1} * f'(Z_{l-1})
+//   dW_l = dZ_l^T A_{l-1}   (D_l, D_{l-1})     db_l = sum_n dZ_l[n]   (D_l)
+//   dA_{l-1} = dZ_l W_l     (N, D_{l-1})       dZ_{l-1} = dA_{l-1} * f'(Z_{l-1})   (hidden)
 // clang-format on
 //
 // Kernels: linear_forward (Z = A_prev W^T + b, then A = f(Z)) beside linear_backward (dW, db,
@@ -129,11 +130,14 @@ struct Panels {
 // Calls body(part, r0, nr) for every panel [r0, r0 + nr) of parts[0] (part 0) and parts[1]
 // (part 1), all in one parallel region of about `work` multiply-adds.
 //
-// Why the split is what it is: Eigen's GEMM sums each output element in an order set by the
-// block it is handed, so the bits of a product depend on how it is cut. The cut is made by
-// panel_rows from the shapes alone and each panel is one task, so any thread count (and any
-// scheduling) computes the same panels and the same bits. Running the dW panels and the dA
-// panels of a layer in one region keeps both threads busy when one of them is small.
+// Why the split is what it is: Eigen's GEMM picks its cache blocking from the dimensions it is
+// handed, and the blocking sets the order in which each output element is summed, so the bits
+// of a product depend on how it is cut. The cut is made by panel_rows from the shapes alone and
+// each panel is one task, so any thread count (and any scheduling) computes the same panels and
+// the same bits. Panels of 32 rows are small enough to balance two or more threads and large
+// enough for Eigen's kernels; products under ~4 MFLOP are not cut (a hand-off costs more).
+// Running the dW panels and the dA panels of a layer in one region keeps every thread busy when
+// one of the two parts is small.
 template <class Body>
 void for_row_panels(Panels p0, Panels p1, double work, Body&& body) {
   const index_t t0 = p0.count(), t1 = p1.count();
@@ -163,19 +167,20 @@ void linear_forward(const StridedConstMap<T>& A_prev, const MatrixMap<T>& W, con
                     T* Z, T* A, const Activation* act) {
   const index_t N = A_prev.rows(), in = W.cols(), out = W.rows();
   const gemm::Panels rows{N, gemm::panel_rows(N, in, out)};
-  gemm::for_row_panels(rows, {}, double(N) * double(in) * double(out),
-                       [&](int, index_t r0, index_t nr) {
-                         MatrixMap<T> Zp(Z + r0 * out, nr, out);  // (nr, D_out)
-                         Zp.noalias() = A_prev.middleRows(r0, nr) * W.transpose();
-                         Zp.rowwise() += b.transpose();
-                         if (act) activation_forward(*act, Zp.data(), A + r0 * out, nr * out);
-                       });
+  auto panel = [&](int, index_t r0, index_t nr) {
+    MatrixMap<T> Zp(Z + r0 * out, nr, out);  // (nr, D_out)
+    Zp.noalias() = A_prev.middleRows(r0, nr) * W.transpose();
+    Zp.rowwise() += b.transpose();
+    if (act) activation_forward(*act, Zp.data(), A + r0 * out, nr * out);
+  };
+  gemm::for_row_panels(rows, {}, double(N) * double(in) * double(out), panel);
 }
 
 // Backward:  dZ (N, D_out)  A_prev (N, D_in)  W (D_out, D_in)  ->
 //   dW (D_out, D_in) = dZ^T A_prev      db (D_out) = sum_n dZ[n]
-//   dA_prev (N, D_in) = dZ W            dZ_prev = dA_prev * f'(Z_prev)   (when dA_prev is given)
-// prev: the hidden layer below (its activation and caches Z_prev, A_prev), or null for layer 1.
+//   dA_prev (N, D_in) = dZ W            dZ_prev = dA_prev * f'(Z_prev)   (when prev is given)
+// prev: the hidden layer below (its activation and its caches; A_prev is then that layer's
+// dense cache A), or null for the first layer (A_prev = X: no dA_prev is needed).
 template <class T>
 struct PrevLayer {
   const Activation& act;
