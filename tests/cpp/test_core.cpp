@@ -7,6 +7,8 @@
 #include <fastinit/mlp.hpp>
 #include <fastinit/random.hpp>
 
+#include "check.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -15,29 +17,6 @@
 #include <vector>
 
 namespace fi = fastinit;
-
-static int g_passed = 0, g_failed = 0;
-
-#define CHECK(cond)                                                 \
-  do {                                                              \
-    if (cond) {                                                     \
-      ++g_passed;                                                   \
-    } else {                                                        \
-      ++g_failed;                                                   \
-      std::printf("FAILED %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-    }                                                               \
-  } while (0)
-
-#define CHECK_THROWS(expr, type) \
-  do {                           \
-    bool thrown = false;         \
-    try {                        \
-      expr;                      \
-    } catch (const type&) {      \
-      thrown = true;             \
-    }                            \
-    CHECK(thrown);               \
-  } while (0)
 
 static void test_philox_known_answers() {
   using A4 = std::array<std::uint32_t, 4>;
@@ -236,6 +215,7 @@ int main() {
   test_mlp_gradients();
   test_clip();
   test_fit_learns();
+  run_kernel_tests();
   std::printf("%d passed, %d failed\n", g_passed, g_failed);
   return g_failed == 0 ? 0 : 1;
 }

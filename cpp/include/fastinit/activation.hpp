@@ -1,15 +1,26 @@
 // fastinit/activation.hpp — hidden-layer activations, each forward beside its derivative.
 //
+// One struct per activation (namespace act) owns its math, templated on the scalar type: the MLP
+// evaluates it in T (float or double), the mean-field theory (theory.hpp) in double.
+// clang-format off
 // Shape legend: Z, A, dA, dZ are (N, D) row-major blocks; the functions work elementwise.
+//   f(x)             A  = f(Z)                   the value
+//   df(x)            f'(x)                       the derivative, from x alone (the theory's)
+//   dz(dA, z, a)     dZ = dA * f'(z)             the backward step from the cache (a = f(z))
+//   block(Z, A)      A  = f(Z) on an Eigen array  where the MLP uses Eigen's vectorized form
+//   activation_forward / activation_backward     the MLP's kernels over n contiguous elements
+//   phi / dphi                                   f and f' in double for the theory
+// clang-format on
 // Names, parameters and defaults follow PyTorch: leaky_relu(negative_slope=0.01),
 // elu(alpha=1), selu (fixed constants), gelu (exact erf form), softplus(beta=1, threshold=20).
-//   activation_forward:  A  = f(Z)
-//   activation_backward: dZ = dA * f'(Z)      (A is passed too: sigmoid/tanh reuse it)
-// Scalar forms phi / dphi in double serve the mean-field theory (theory.hpp).
+// At kinks: relu'(0) = 0, leaky_relu'(0) = slope, elu'(0) = alpha (PyTorch).
 #pragma once
 
+#include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "errors.hpp"
@@ -64,7 +75,6 @@ struct Activation {
     if (kind == Act::softplus && !(beta > 0))
       throw value_error(detail::cat("activation softplus: beta must be > 0, got ", beta));
   }
-  bool relu_family() const { return kind == Act::relu; }
 };
 
 namespace act_detail {
@@ -73,7 +83,8 @@ inline constexpr double kSeluScale = 1.0507009873554804934193349852946;
 inline constexpr double kInvSqrt2 = 0.70710678118654752440;
 inline constexpr double kInvSqrt2Pi = 0.39894228040143267794;
 
-// Stable logistic: never exponentiates a large positive number.
+// Stable logistic: never exponentiates a large positive number. The one logistic of fastinit:
+// the sigmoid and silu activations, softplus' derivative and the sigmoid output layer use it.
 template <class T>
 inline T sigmoid(T z) {
   if (z >= 0) {
@@ -85,156 +96,210 @@ inline T sigmoid(T z) {
 }
 }  // namespace act_detail
 
+namespace act {
+using act_detail::kInvSqrt2;
+using act_detail::kInvSqrt2Pi;
+using act_detail::kSeluAlpha;
+using act_detail::kSeluScale;
+using act_detail::sigmoid;
+using P = Activation;  // the parameters (negative_slope, alpha, beta, threshold)
+
+// Each expression below is the one the MLP and the theory evaluate, operation for operation
+// (results are bit-identical with earlier versions of fastinit). Where the MLP uses Eigen's
+// vectorized form (block), it is the same function: for double, tanh is std::tanh per element;
+// for float, Eigen's rational tanh (a few ulp from std::tanh); relu's max returns -0 at -0.
+
+// clang-format off
+struct Identity {
+  template <class T> static T f(T x, const P&) { return x; }
+  template <class T> static T df(T, const P&) { return T(1); }
+  template <class T> static T dz(T dA, T, T, const P&) { return dA; }
+  template <class Z, class A> static void block(const Z& z, A& a, const P&) { a = z; }
+};
+
+struct Sigmoid {
+  template <class T> static T f(T x, const P&) { return sigmoid(x); }
+  template <class T> static T df(T x, const P&) { const T s = sigmoid(x); return s * (T(1) - s); }
+  template <class T> static T dz(T dA, T, T a, const P&) { return dA * a * (T(1) - a); }
+};
+
+struct Tanh {
+  template <class T> static T f(T x, const P&) { return std::tanh(x); }
+  template <class T> static T df(T x, const P&) { const T t = std::tanh(x); return T(1) - t * t; }
+  template <class T> static T dz(T dA, T, T a, const P&) { return dA * (T(1) - a * a); }
+  template <class Z, class A> static void block(const Z& z, A& a, const P&) { a = z.tanh(); }
+};
+
+struct Relu {
+  template <class T> static T f(T x, const P&) { return x > 0 ? x : T(0); }
+  template <class T> static T df(T x, const P&) { return x > 0 ? T(1) : T(0); }
+  template <class T> static T dz(T dA, T z, T, const P&) { return z > 0 ? dA : T(0); }
+  template <class Z, class A> static void block(const Z& z, A& a, const P&) {
+    a = z.max(typename A::Scalar(0));
+  }
+};
+
+struct LeakyRelu {  // slope = negative_slope
+  template <class T> static T f(T x, const P& p) { return x > 0 ? x : T(p.negative_slope) * x; }
+  template <class T> static T df(T x, const P& p) { return x > 0 ? T(1) : T(p.negative_slope); }
+  template <class T> static T dz(T dA, T z, T, const P& p) {
+    return z > 0 ? dA : T(p.negative_slope) * dA;
+  }
+  template <class Z, class A> static void block(const Z& z, A& a, const P& p) {
+    using T = typename A::Scalar;
+    a = (z > T(0)).select(z, T(p.negative_slope) * z);
+  }
+};
+
+struct Elu {  // dz from the cache: f'(z) = alpha e^z = a + alpha for z <= 0
+  template <class T> static T f(T x, const P& p) { return x > 0 ? x : T(p.alpha) * std::expm1(x); }
+  template <class T> static T df(T x, const P& p) {
+    return x > 0 ? T(1) : T(p.alpha) * std::exp(x);
+  }
+  template <class T> static T dz(T dA, T z, T a, const P& p) {
+    return z > 0 ? dA : dA * (a + T(p.alpha));
+  }
+};
+
+struct Selu {  // scale * elu(x; alpha) with the fixed constants; dz from the cache, as elu
+  template <class T> static T f(T x, const P&) {
+    return T(kSeluScale) * (x > 0 ? x : T(kSeluAlpha) * std::expm1(x));
+  }
+  template <class T> static T df(T x, const P&) {
+    return T(kSeluScale) * (x > 0 ? T(1) : T(kSeluAlpha) * std::exp(x));
+  }
+  template <class T> static T dz(T dA, T z, T a, const P&) {
+    return z > 0 ? dA * T(kSeluScale) : dA * (a + T(kSeluScale * kSeluAlpha));
+  }
+};
+
+struct Gelu {  // exact: x Phi(x) = x erfc(-x / sqrt 2) / 2;  f'(x) = Phi(x) + x N(x)
+  template <class T> static T f(T x, const P&) { return T(0.5) * x * std::erfc(-x * T(kInvSqrt2)); }
+  template <class T> static T df(T x, const P&) {
+    return T(0.5) * std::erfc(-x * T(kInvSqrt2)) + x * T(kInvSqrt2Pi) * std::exp(T(-0.5) * x * x);
+  }
+  template <class T> static T dz(T dA, T z, T, const P& p) { return dA * df(z, p); }
+};
+
+// softplus(x) = log(1 + exp(beta x)) / beta, = x where beta x > threshold (PyTorch). Two
+// roundings of the same function: f (the MLP's) and f_theory (the theory's); they differ in the
+// last bit, and merging them would change either the MLP's bits or the theory's values.
+struct Softplus {
+  template <class T> static T f(T x, const P& p) {
+    const T beta = T(p.beta), bz = beta * x;
+    return bz > T(p.threshold) ? x
+                               : (std::log1p(std::exp(-std::fabs(bz))) + std::max(bz, T(0))) / beta;
+  }
+  static double f_theory(double x, const P& p) {
+    return p.beta * x > p.threshold
+               ? x
+               : std::log1p(std::exp(-std::fabs(p.beta * x))) / p.beta + std::max(x, 0.0);
+  }
+  template <class T> static T df(T x, const P& p) {
+    const T bz = T(p.beta) * x;
+    return bz > T(p.threshold) ? T(1) : sigmoid(bz);
+  }
+  template <class T> static T dz(T dA, T z, T, const P& p) {
+    const T bz = T(p.beta) * z;
+    return bz > T(p.threshold) ? dA : dA * sigmoid(bz);
+  }
+};
+
+struct Softsign {
+  template <class T> static T f(T x, const P&) { return x / (T(1) + std::fabs(x)); }
+  template <class T> static T df(T x, const P&) {
+    const T d = T(1) + std::fabs(x);
+    return T(1) / (d * d);
+  }
+  template <class T> static T dz(T dA, T z, T, const P&) {
+    const T d = T(1) + std::fabs(z);
+    return dA / (d * d);
+  }
+  template <class Z, class A> static void block(const Z& z, A& a, const P&) {
+    a = z / (typename A::Scalar(1) + z.abs());
+  }
+};
+
+struct Silu {  // x sigmoid(x);  f'(x) = s (1 + x (1 - s))
+  template <class T> static T f(T x, const P&) { return x * sigmoid(x); }
+  template <class T> static T df(T x, const P&) {
+    const T s = sigmoid(x);
+    return s * (T(1) + x * (T(1) - s));
+  }
+  template <class T> static T dz(T dA, T z, T, const P&) {
+    const T s = sigmoid(z);
+    return dA * s * (T(1) + z * (T(1) - s));
+  }
+};
+// clang-format on
+
+// Calls fn(Op{}) with the struct that owns a.kind.
+template <class Fn>
+decltype(auto) visit(const Activation& a, Fn&& fn) {
+  switch (a.kind) {
+    case Act::identity: return fn(Identity{});
+    case Act::sigmoid: return fn(Sigmoid{});
+    case Act::tanh: return fn(Tanh{});
+    case Act::relu: return fn(Relu{});
+    case Act::leaky_relu: return fn(LeakyRelu{});
+    case Act::elu: return fn(Elu{});
+    case Act::selu: return fn(Selu{});
+    case Act::gelu: return fn(Gelu{});
+    case Act::softplus: return fn(Softplus{});
+    case Act::softsign: return fn(Softsign{});
+    case Act::silu: return fn(Silu{});
+  }
+  return fn(Identity{});
+}
+
+template <class Op, class = void>
+struct has_block : std::false_type {};
+template <class Op>
+struct has_block<Op, std::void_t<decltype(&Op::template block<Eigen::ArrayXd, Eigen::ArrayXd>)>>
+    : std::true_type {};
+}  // namespace act
+
 // phi(x) in double, for quadrature.
 inline double phi(const Activation& a, double x) {
-  using namespace act_detail;
-  switch (a.kind) {
-    case Act::identity: return x;
-    case Act::sigmoid: return sigmoid(x);
-    case Act::tanh: return std::tanh(x);
-    case Act::relu: return x > 0 ? x : 0.0;
-    case Act::leaky_relu: return x > 0 ? x : a.negative_slope * x;
-    case Act::elu: return x > 0 ? x : a.alpha * std::expm1(x);
-    case Act::selu: return kSeluScale * (x > 0 ? x : kSeluAlpha * std::expm1(x));
-    case Act::gelu: return 0.5 * x * std::erfc(-x * kInvSqrt2);
-    case Act::softplus:
-      return a.beta * x > a.threshold
-                 ? x
-                 : std::log1p(std::exp(-std::fabs(a.beta * x))) / a.beta + std::max(x, 0.0);
-    case Act::softsign: return x / (1 + std::fabs(x));
-    case Act::silu: return x * sigmoid(x);
-  }
-  return 0;
+  if (a.kind == Act::softplus) return act::Softplus::f_theory(x, a);
+  return act::visit(a, [&](auto op) { return op.f(x, a); });
 }
 
-// phi'(x) in double. At kinks: relu'(0) = 0, leaky_relu'(0) = slope, elu'(0) = alpha (PyTorch).
+// phi'(x) in double.
 inline double dphi(const Activation& a, double x) {
-  using namespace act_detail;
-  switch (a.kind) {
-    case Act::identity: return 1;
-    case Act::sigmoid: {
-      const double s = sigmoid(x);
-      return s * (1 - s);
-    }
-    case Act::tanh: {
-      const double t = std::tanh(x);
-      return 1 - t * t;
-    }
-    case Act::relu: return x > 0 ? 1.0 : 0.0;
-    case Act::leaky_relu: return x > 0 ? 1.0 : a.negative_slope;
-    case Act::elu: return x > 0 ? 1.0 : a.alpha * std::exp(x);
-    case Act::selu: return kSeluScale * (x > 0 ? 1.0 : kSeluAlpha * std::exp(x));
-    case Act::gelu:
-      return 0.5 * std::erfc(-x * kInvSqrt2) + x * kInvSqrt2Pi * std::exp(-0.5 * x * x);
-    case Act::softplus: return a.beta * x > a.threshold ? 1.0 : sigmoid(a.beta * x);
-    case Act::softsign: {
-      const double d = 1 + std::fabs(x);
-      return 1 / (d * d);
-    }
-    case Act::silu: {
-      const double s = sigmoid(x);
-      return s * (1 + x * (1 - s));
-    }
-  }
-  return 0;
+  return act::visit(a, [&](auto op) { return op.df(x, a); });
 }
 
-// A = f(Z) on n contiguous elements.
+// A = f(Z) on n contiguous elements (A may alias Z).
 template <class T>
 void activation_forward(const Activation& a, const T* Z, T* A, index_t n) {
-  using namespace act_detail;
-  using Arr = Eigen::Array<T, Eigen::Dynamic, 1>;
-  Eigen::Map<const Arr> z(Z, n);
-  Eigen::Map<Arr> out(A, n);
-  const T slope = T(a.negative_slope), alpha = T(a.alpha), beta = T(a.beta), thr = T(a.threshold);
-  switch (a.kind) {
-    case Act::identity:
-      if (A != Z) out = z;
-      break;
-    case Act::sigmoid:
-      for (index_t i = 0; i < n; ++i) A[i] = sigmoid(Z[i]);
-      break;
-    case Act::tanh: out = z.tanh(); break;
-    case Act::relu: out = z.max(T(0)); break;
-    case Act::leaky_relu: out = (z > T(0)).select(z, slope * z); break;
-    case Act::elu:
-      for (index_t i = 0; i < n; ++i) A[i] = Z[i] > 0 ? Z[i] : alpha * std::expm1(Z[i]);
-      break;
-    case Act::selu:
-      for (index_t i = 0; i < n; ++i)
-        A[i] = T(kSeluScale) * (Z[i] > 0 ? Z[i] : T(kSeluAlpha) * std::expm1(Z[i]));
-      break;
-    case Act::gelu:
-      for (index_t i = 0; i < n; ++i) A[i] = T(0.5) * Z[i] * std::erfc(-Z[i] * T(kInvSqrt2));
-      break;
-    case Act::softplus:
-      for (index_t i = 0; i < n; ++i) {
-        const T bz = beta * Z[i];
-        A[i] = bz > thr ? Z[i] : (std::log1p(std::exp(-std::fabs(bz))) + std::max(bz, T(0))) / beta;
-      }
-      break;
-    case Act::softsign: out = z / (T(1) + z.abs()); break;
-    case Act::silu:
-      for (index_t i = 0; i < n; ++i) A[i] = Z[i] * sigmoid(Z[i]);
-      break;
-  }
+  act::visit(a, [&](auto op) {
+    using Op = decltype(op);
+    if constexpr (std::is_same_v<Op, act::Identity>) {
+      if (A != Z) std::copy(Z, Z + n, A);
+    } else if constexpr (act::has_block<Op>::value) {
+      using Arr = Eigen::Array<T, Eigen::Dynamic, 1>;
+      Eigen::Map<const Arr> z(Z, n);
+      Eigen::Map<Arr> out(A, n);
+      Op::block(z, out, a);
+    } else {
+      for (index_t i = 0; i < n; ++i) A[i] = Op::f(Z[i], a);
+    }
+  });
 }
 
 // dZ = dA * f'(Z) on n contiguous elements (dZ may alias dA).
 template <class T>
 void activation_backward(const Activation& a, const T* Z, const T* A, const T* dA, T* dZ,
                          index_t n) {
-  using namespace act_detail;
-  const T slope = T(a.negative_slope), alpha = T(a.alpha), beta = T(a.beta), thr = T(a.threshold);
-  switch (a.kind) {
-    case Act::identity:
+  act::visit(a, [&](auto op) {
+    using Op = decltype(op);
+    if constexpr (std::is_same_v<Op, act::Identity>) {
       if (dZ != dA) std::copy(dA, dA + n, dZ);
-      break;
-    case Act::sigmoid:
-      for (index_t i = 0; i < n; ++i) dZ[i] = dA[i] * A[i] * (T(1) - A[i]);
-      break;
-    case Act::tanh:
-      for (index_t i = 0; i < n; ++i) dZ[i] = dA[i] * (T(1) - A[i] * A[i]);
-      break;
-    case Act::relu:
-      for (index_t i = 0; i < n; ++i) dZ[i] = Z[i] > 0 ? dA[i] : T(0);
-      break;
-    case Act::leaky_relu:
-      for (index_t i = 0; i < n; ++i) dZ[i] = Z[i] > 0 ? dA[i] : slope * dA[i];
-      break;
-    case Act::elu:
-      for (index_t i = 0; i < n; ++i) dZ[i] = Z[i] > 0 ? dA[i] : dA[i] * (A[i] + alpha);
-      break;
-    case Act::selu:
-      for (index_t i = 0; i < n; ++i)
-        dZ[i] = Z[i] > 0 ? dA[i] * T(kSeluScale) : dA[i] * (A[i] + T(kSeluScale * kSeluAlpha));
-      break;
-    case Act::gelu:
-      for (index_t i = 0; i < n; ++i) {
-        const T z = Z[i];
-        dZ[i] = dA[i] * (T(0.5) * std::erfc(-z * T(kInvSqrt2)) +
-                         z * T(kInvSqrt2Pi) * std::exp(T(-0.5) * z * z));
-      }
-      break;
-    case Act::softplus:
-      for (index_t i = 0; i < n; ++i) {
-        const T bz = beta * Z[i];
-        dZ[i] = bz > thr ? dA[i] : dA[i] * sigmoid(bz);
-      }
-      break;
-    case Act::softsign:
-      for (index_t i = 0; i < n; ++i) {
-        const T d = T(1) + std::fabs(Z[i]);
-        dZ[i] = dA[i] / (d * d);
-      }
-      break;
-    case Act::silu:
-      for (index_t i = 0; i < n; ++i) {
-        const T s = sigmoid(Z[i]);
-        dZ[i] = dA[i] * s * (T(1) + Z[i] * (T(1) - s));
-      }
-      break;
-  }
+    } else {
+      for (index_t i = 0; i < n; ++i) dZ[i] = Op::dz(dA[i], Z[i], A[i], a);
+    }
+  });
 }
 
 }  // namespace fastinit

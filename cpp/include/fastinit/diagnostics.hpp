@@ -12,6 +12,7 @@
 // Slopes: least-squares slope of log q_l over the hidden layers, and of log ||dZ_l|| from the
 // output back to the input (negative: the gradient shrinks on its way down).
 //
+// clang-format off
 // Verdict (first that applies):
 //   nonfinite  a NaN / inf in the loss, activations or gradients
 //   symmetric  rows of a hidden W_l (l >= 2) alike: mean |cos| > 0.999 (all-zero rows count)
@@ -21,6 +22,7 @@
 //   saturated  > 50 % of a tanh / sigmoid layer's activations saturate
 //   healthy    otherwise
 // (N(0, 1) weights with tanh both saturate and explode the gradient: the gradient wins.)
+// clang-format on
 // ||dW_l|| alone can stay flat while activations and dZ both vanish; the verdict uses both.
 #pragma once
 

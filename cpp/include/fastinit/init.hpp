@@ -162,39 +162,34 @@ inline double fan_for_mode(const Fans& f, const std::string& mode, const char* f
 template <class W>
 void uniform_(W&& w_, Generator& g, double a = 0.0, double b = 1.0) {
   auto w = as_view(w_);
-  using T [[maybe_unused]] = typename decltype(w)::value_type;
   uniform_fill(w.data, w.numel(), a, b, g);
 }
 template <class W>
 void normal_(W&& w_, Generator& g, double mean = 0.0, double std = 1.0) {
   auto w = as_view(w_);
-  using T [[maybe_unused]] = typename decltype(w)::value_type;
   normal_fill(w.data, w.numel(), mean, std, g);
 }
 template <class W>
 void trunc_normal_(W&& w_, Generator& g, double mean = 0.0, double std = 1.0, double a = -2.0,
                    double b = 2.0) {
   auto w = as_view(w_);
-  using T [[maybe_unused]] = typename decltype(w)::value_type;
   trunc_normal_fill(w.data, w.numel(), mean, std, a, b, g);
 }
 template <class W>
 void constant_(W&& w_, double val) {
   auto w = as_view(w_);
-  using T [[maybe_unused]] = typename decltype(w)::value_type;
+  using T = typename decltype(w)::value_type;
   if (std::isnan(val)) throw value_error("constant_: val must not be NaN");
   std::fill(w.data, w.data + w.numel(), static_cast<T>(val));
 }
 template <class W>
 void zeros_(W&& w_) {
   auto w = as_view(w_);
-  using T [[maybe_unused]] = typename decltype(w)::value_type;
   constant_(w, 0.0);
 }
 template <class W>
 void ones_(W&& w_) {
   auto w = as_view(w_);
-  using T [[maybe_unused]] = typename decltype(w)::value_type;
   constant_(w, 1.0);
 }
 
@@ -202,7 +197,7 @@ void ones_(W&& w_) {
 template <class W>
 void eye_(W&& w_) {
   auto w = as_view(w_);
-  using T [[maybe_unused]] = typename decltype(w)::value_type;
+  using T = typename decltype(w)::value_type;
   if (w.ndim() != 2)
     throw value_error(detail::cat("eye_: only tensors with 2 dimensions are supported, got shape ",
                                   detail::shape_str(w.shape)));
@@ -215,7 +210,7 @@ void eye_(W&& w_) {
 template <class W>
 void dirac_(W&& w_, std::int64_t groups = 1) {
   auto w = as_view(w_);
-  using T [[maybe_unused]] = typename decltype(w)::value_type;
+  using T = typename decltype(w)::value_type;
   const auto nd = w.ndim();
   if (nd < 3 || nd > 5)
     throw value_error(
@@ -243,7 +238,6 @@ void dirac_(W&& w_, std::int64_t groups = 1) {
 template <class W>
 void xavier_uniform_(W&& w_, Generator& g, double gain = 1.0, FanOverride ov = {}) {
   auto w = as_view(w_);
-  using T [[maybe_unused]] = typename decltype(w)::value_type;
   if (w.numel() == 0) return;
   detail::check_finite("xavier_uniform_", "gain", gain);
   const Fans f = compute_fans(w.shape, ov, "xavier_uniform_");
@@ -253,7 +247,6 @@ void xavier_uniform_(W&& w_, Generator& g, double gain = 1.0, FanOverride ov = {
 template <class W>
 void xavier_normal_(W&& w_, Generator& g, double gain = 1.0, FanOverride ov = {}) {
   auto w = as_view(w_);
-  using T [[maybe_unused]] = typename decltype(w)::value_type;
   if (w.numel() == 0) return;
   detail::check_finite("xavier_normal_", "gain", gain);
   const Fans f = compute_fans(w.shape, ov, "xavier_normal_");
@@ -270,7 +263,6 @@ template <class W>
 void kaiming_uniform_(W&& w_, Generator& g, double a = 0.0, const std::string& mode = "fan_in",
                       const std::string& nonlinearity = "leaky_relu", FanOverride ov = {}) {
   auto w = as_view(w_);
-  using T [[maybe_unused]] = typename decltype(w)::value_type;
   if (w.numel() == 0) return;
   detail::check_finite("kaiming_uniform_", "a", a);
   const Fans f = compute_fans(w.shape, ov, "kaiming_uniform_");
@@ -281,7 +273,6 @@ template <class W>
 void kaiming_normal_(W&& w_, Generator& g, double a = 0.0, const std::string& mode = "fan_in",
                      const std::string& nonlinearity = "leaky_relu", FanOverride ov = {}) {
   auto w = as_view(w_);
-  using T [[maybe_unused]] = typename decltype(w)::value_type;
   if (w.numel() == 0) return;
   detail::check_finite("kaiming_normal_", "a", a);
   const Fans f = compute_fans(w.shape, ov, "kaiming_normal_");
@@ -294,7 +285,7 @@ void kaiming_normal_(W&& w_, Generator& g, double a = 0.0, const std::string& mo
 template <class W>
 void orthogonal_(W&& w_, Generator& g, double gain = 1.0) {
   auto w = as_view(w_);
-  using T [[maybe_unused]] = typename decltype(w)::value_type;
+  using T = typename decltype(w)::value_type;
   if (w.ndim() < 2)
     throw value_error(
         detail::cat("orthogonal_: only tensors with 2 or more dimensions are supported, got shape ",
@@ -327,7 +318,7 @@ void orthogonal_(W&& w_, Generator& g, double gain = 1.0) {
 template <class W>
 void sparse_(W&& w_, Generator& g, double sparsity, double std = 0.01) {
   auto w = as_view(w_);
-  using T [[maybe_unused]] = typename decltype(w)::value_type;
+  using T = typename decltype(w)::value_type;
   if (w.ndim() != 2)
     throw value_error(
         detail::cat("sparse_: only tensors with 2 dimensions are supported, got shape ",
@@ -374,7 +365,6 @@ template <class W>
 void variance_scaling_(W&& w_, Generator& g, double scale = 1.0, const std::string& mode = "fan_in",
                        const std::string& distribution = "truncated_normal", FanOverride ov = {}) {
   auto w = as_view(w_);
-  using T [[maybe_unused]] = typename decltype(w)::value_type;
   if (!(scale > 0) || !std::isfinite(scale))
     throw value_error(
         detail::cat("variance_scaling_: scale must be a positive float, got ", scale));
@@ -397,37 +387,31 @@ void variance_scaling_(W&& w_, Generator& g, double scale = 1.0, const std::stri
 template <class W>
 void glorot_uniform_(W&& w_, Generator& g, FanOverride ov = {}) {
   auto w = as_view(w_);
-  using T [[maybe_unused]] = typename decltype(w)::value_type;
   variance_scaling_(w, g, 1.0, "fan_avg", "uniform", ov);
 }
 template <class W>
 void glorot_normal_(W&& w_, Generator& g, FanOverride ov = {}) {
   auto w = as_view(w_);
-  using T [[maybe_unused]] = typename decltype(w)::value_type;
   variance_scaling_(w, g, 1.0, "fan_avg", "truncated_normal", ov);
 }
 template <class W>
 void he_uniform_(W&& w_, Generator& g, FanOverride ov = {}) {
   auto w = as_view(w_);
-  using T [[maybe_unused]] = typename decltype(w)::value_type;
   variance_scaling_(w, g, 2.0, "fan_in", "uniform", ov);
 }
 template <class W>
 void he_normal_(W&& w_, Generator& g, FanOverride ov = {}) {
   auto w = as_view(w_);
-  using T [[maybe_unused]] = typename decltype(w)::value_type;
   variance_scaling_(w, g, 2.0, "fan_in", "truncated_normal", ov);
 }
 template <class W>
 void lecun_uniform_(W&& w_, Generator& g, FanOverride ov = {}) {
   auto w = as_view(w_);
-  using T [[maybe_unused]] = typename decltype(w)::value_type;
   variance_scaling_(w, g, 1.0, "fan_in", "uniform", ov);
 }
 template <class W>
 void lecun_normal_(W&& w_, Generator& g, FanOverride ov = {}) {
   auto w = as_view(w_);
-  using T [[maybe_unused]] = typename decltype(w)::value_type;
   variance_scaling_(w, g, 1.0, "fan_in", "truncated_normal", ov);
 }
 
@@ -438,7 +422,7 @@ void lecun_normal_(W&& w_, Generator& g, FanOverride ov = {}) {
 template <class W>
 void zero_(W&& w_) {
   auto w = as_view(w_);
-  using T [[maybe_unused]] = typename decltype(w)::value_type;
+  using T = typename decltype(w)::value_type;
   if (w.ndim() != 2)
     throw value_error(detail::cat("zero_: only tensors with 2 dimensions are supported, got shape ",
                                   detail::shape_str(w.shape)));

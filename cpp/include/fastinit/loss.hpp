@@ -1,19 +1,30 @@
-// fastinit/loss.hpp — output activations with their losses, reduced as PyTorch's defaults.
+// fastinit/loss.hpp — the output layer: output activations with their losses, reduced as
+// PyTorch's defaults. The one owner of the output layer (mlp.hpp calls it).
 //
+// clang-format off
 // Shape legend: Z (N, K) logits of the last layer; P (N, K) the prediction; Y (N, K) dense
 // targets or labels (N,) class indices; dZ (N, K) = dLoss/dZ.
 //   linear  + MSE                     mean over all N*K elements           (nn.MSELoss)
 //   sigmoid + binary cross-entropy    from logits, mean over N*K           (nn.BCEWithLogitsLoss)
 //   softmax + cross-entropy           stable log-sum-exp, mean over N      (nn.CrossEntropyLoss)
-// Losses accumulate in double. Each *_forward returns the loss and writes P; each *_backward
-// writes dZ from P.
+//   output_forward   P = g(Z)                      the prediction alone (Mlp::predict)
+//   loss_forward     loss(Z, Y), P                 the loss, and P for the backward pass
+//   loss_backward    dZ = dLoss/dZ from P
+// clang-format on
+// Losses accumulate in double. The sigmoid is activation.hpp's logistic (in T for the prediction,
+// in double for the loss); softmax_shift holds the row max and the sum of exponentials of both.
+// The prediction normalizes by the sum (P = e / s) and the loss works in log space
+// (P = exp(z - lse)): they may differ in the last bit, as they always have.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "activation.hpp"
 #include "errors.hpp"
 #include "types.hpp"
 
@@ -63,7 +74,39 @@ void check_target(Output out, const Target<T>& y, index_t N, index_t K) {
   }
 }
 
-// Loss of the logits Z (rows [0, N)) and the prediction P.
+// Row max m of z (K) and s = sum_k exp(z_k - m) in double, the subtraction done in U (the
+// prediction's in T, the loss's in double). Subtracting the max keeps every exp <= 1.
+template <class U, class T>
+std::pair<U, double> softmax_shift(const T* z, index_t K) {
+  U m = z[0];
+  for (index_t k = 1; k < K; ++k) m = std::max(m, U(z[k]));
+  double s = 0;
+  for (index_t k = 0; k < K; ++k) s += std::exp(double(U(z[k]) - m));
+  return {m, s};
+}
+
+// P = g(Z) on rows [0, N): Z, P (N, K) row-major (P may alias Z).
+template <class T>
+void output_forward(Output out, const T* Z, T* P, index_t N, index_t K) {
+  switch (out) {
+    case Output::linear:
+      if (P != Z) std::copy(Z, Z + N * K, P);
+      return;
+    case Output::sigmoid:
+      for (index_t i = 0; i < N * K; ++i) P[i] = act_detail::sigmoid(Z[i]);
+      return;
+    case Output::softmax:
+      for (index_t n = 0; n < N; ++n) {
+        const T* z = Z + n * K;
+        T* p = P + n * K;
+        const auto [m, s] = softmax_shift<T>(z, K);
+        for (index_t k = 0; k < K; ++k) p[k] = static_cast<T>(std::exp(double(z[k] - m)) / s);
+      }
+      return;
+  }
+}
+
+// Loss of the logits Z (rows [0, N)) and the prediction P (both (N, K)).
 template <class T>
 double loss_forward(Output out, const T* Z, T* P, const Target<T>& y, index_t N, index_t K) {
   double total = 0;
@@ -80,17 +123,14 @@ double loss_forward(Output out, const T* Z, T* P, const Target<T>& y, index_t N,
         const double z = Z[i], t = y.dense[i];
         // max(z, 0) - z t + log(1 + exp(-|z|)): no overflow for any z
         total += std::max(z, 0.0) - z * t + std::log1p(std::exp(-std::fabs(z)));
-        P[i] = static_cast<T>(z >= 0 ? 1 / (1 + std::exp(-z)) : std::exp(z) / (1 + std::exp(z)));
+        P[i] = static_cast<T>(act_detail::sigmoid(z));
       }
       return total / double(N * K);
     case Output::softmax:
       for (index_t n = 0; n < N; ++n) {
         const T* z = Z + n * K;
         T* p = P + n * K;
-        double m = z[0];
-        for (index_t k = 1; k < K; ++k) m = std::max(m, double(z[k]));
-        double s = 0;
-        for (index_t k = 0; k < K; ++k) s += std::exp(double(z[k]) - m);
+        const auto [m, s] = softmax_shift<double>(z, K);
         const double lse = m + std::log(s);
         for (index_t k = 0; k < K; ++k) p[k] = static_cast<T>(std::exp(double(z[k]) - lse));
         if (y.labels) {
@@ -105,7 +145,7 @@ double loss_forward(Output out, const T* Z, T* P, const Target<T>& y, index_t N,
   return 0;
 }
 
-// dZ = dLoss/dZ from the prediction P.
+// dZ = dLoss/dZ from the prediction P: P, dZ (N, K).
 template <class T>
 void loss_backward(Output out, const T* Z, const T* P, const Target<T>& y, T* dZ, index_t N,
                    index_t K) {

@@ -1,12 +1,19 @@
 // fastinit/mlp.hpp — the L-layer fully connected network: forward, loss, backward.
 //
+// clang-format off
 // Shape legend: N batch rows; D_l width of layer l (D_0 inputs, D_L outputs);
 //   W_l (D_l, D_{l-1})   b_l (D_l)   A_0 = X (N, D_0)
 //   Z_l = A_{l-1} W_l^T + b_l   (N, D_l)        A_l = f_l(Z_l)   (hidden l < L)
-//   P = g(Z_L)  output activation (identity / sigmoid / softmax) fused with the loss
+//   P = g(Z_L)  output activation (identity / sigmoid / softmax) fused with the loss (loss.hpp)
 // Backward, from dZ_L = dLoss/dZ_L:
-//   dW_l = dZ_l^T A_{l-1}   db_l = sum_n dZ_l[n]   dA_{l-1} = dZ_l W_l   dZ_{l-1} = dA_{l-1} *
-//   f'(Z_{l-1})
+//   dW_l = dZ_l^T A_{l-1}   (D_l, D_{l-1})     db_l = sum_n dZ_l[n]   (D_l)
+//   dA_{l-1} = dZ_l W_l     (N, D_{l-1})       dZ_{l-1} = dA_{l-1} * f'(Z_{l-1})   (hidden)
+// clang-format on
+//
+// Kernels: linear_forward (Z = A_prev W^T + b, then A = f(Z)) beside linear_backward (dW, db,
+// dA_prev, then dZ_prev = dA_prev * f'(Z_prev)); namespace naive holds plain-loop references of
+// both (tests/cpp holds the two equal). The activations are activation.hpp's; the output layer
+// is loss.hpp's.
 //
 // Storage: all parameters in one contiguous 64-byte-aligned buffer (Params), each W_l and b_l
 // starting on a 64-byte boundary; gradients use the same layout, so clipping and optimizers run
@@ -14,7 +21,8 @@
 // pass, for the diagnostics to read.
 //
 // Parallel split: every GEMM is cut into row panels whose size depends only on the problem's
-// dimensions, never on the thread count, so results are bit-identical for any thread count.
+// dimensions, never on the thread count, so results are bit-identical for any thread count
+// (for_row_panels below).
 #pragma once
 
 #include <Eigen/Core>
@@ -113,7 +121,137 @@ inline index_t panel_rows(index_t rows, index_t inner, index_t cols) {
   return 32;
 }
 
+// A run of row panels: `rows` rows cut every `per` rows (the last panel may be shorter).
+struct Panels {
+  index_t rows = 0, per = 1;
+  index_t count() const { return (rows + per - 1) / per; }
+};
+
+// Calls body(part, r0, nr) for every panel [r0, r0 + nr) of parts[0] (part 0) and parts[1]
+// (part 1), all in one parallel region of about `work` multiply-adds.
+//
+// Why the split is what it is: Eigen's GEMM picks its cache blocking from the dimensions it is
+// handed, and the blocking sets the order in which each output element is summed, so the bits
+// of a product depend on how it is cut. The cut is made by panel_rows from the shapes alone and
+// each panel is one task, so any thread count (and any scheduling) computes the same panels and
+// the same bits. Panels of 32 rows are small enough to balance two or more threads and large
+// enough for Eigen's kernels; products under ~4 MFLOP are not cut (a hand-off costs more).
+// Running the dW panels and the dA panels of a layer in one region keeps every thread busy when
+// one of the two parts is small.
+template <class Body>
+void for_row_panels(Panels p0, Panels p1, double work, Body&& body) {
+  const index_t t0 = p0.count(), t1 = p1.count();
+  parallel_tasks(t0 + t1, work, [&](index_t t) {
+    if (t < t0) {
+      const index_t r0 = t * p0.per;
+      body(0, r0, std::min(p0.per, p0.rows - r0));
+    } else {
+      const index_t r0 = (t - t0) * p1.per;
+      body(1, r0, std::min(p1.per, p1.rows - r0));
+    }
+  });
+}
+
 }  // namespace gemm
+
+// A_prev may be the caller's X, with rows `stride` elements apart.
+template <class T>
+using StridedConstMap = Eigen::Map<const Matrix<T>, 0, Eigen::OuterStride<>>;
+
+// ------------------------------------------------------------------------------ linear layer
+// Forward:  A_prev (N, D_in)  W (D_out, D_in)  b (D_out)  ->  Z, A (N, D_out)
+//   Z = A_prev W^T + b;  A = f(Z) for a hidden layer (act), untouched for the output layer (null)
+// On each panel of N rows, the GEMM, the bias and the activation run while the panel is in cache.
+template <class T>
+void linear_forward(const StridedConstMap<T>& A_prev, const MatrixMap<T>& W, const VectorMap<T>& b,
+                    T* Z, T* A, const Activation* act) {
+  const index_t N = A_prev.rows(), in = W.cols(), out = W.rows();
+  const gemm::Panels rows{N, gemm::panel_rows(N, in, out)};
+  auto panel = [&](int, index_t r0, index_t nr) {
+    MatrixMap<T> Zp(Z + r0 * out, nr, out);  // (nr, D_out)
+    Zp.noalias() = A_prev.middleRows(r0, nr) * W.transpose();
+    Zp.rowwise() += b.transpose();
+    if (act) activation_forward(*act, Zp.data(), A + r0 * out, nr * out);
+  };
+  gemm::for_row_panels(rows, {}, double(N) * double(in) * double(out), panel);
+}
+
+// Backward:  dZ (N, D_out)  A_prev (N, D_in)  W (D_out, D_in)  ->
+//   dW (D_out, D_in) = dZ^T A_prev      db (D_out) = sum_n dZ[n]
+//   dA_prev (N, D_in) = dZ W            dZ_prev = dA_prev * f'(Z_prev)   (when prev is given)
+// prev: the hidden layer below (its activation and its caches; A_prev is then that layer's
+// dense cache A), or null for the first layer (A_prev = X: no dA_prev is needed).
+template <class T>
+struct PrevLayer {
+  const Activation& act;
+  const T* Z;  // Z_prev (N, D_in)
+  T* dA;       // dA_prev (N, D_in)
+  T* dZ;       // dZ_prev (N, D_in)
+};
+
+template <class T>
+void linear_backward(const ConstMatrixMap<T>& dZ, const StridedConstMap<T>& A_prev,
+                     const MatrixMap<T>& W, MatrixMap<T> dW, VectorMap<T> db,
+                     const PrevLayer<T>* prev) {
+  const index_t N = dZ.rows(), out = W.rows(), in = W.cols();
+  const gemm::Panels w_rows{out, gemm::panel_rows(out, N, in)};  // part 0: rows of dW and db
+  const gemm::Panels a_rows = prev ? gemm::Panels{N, gemm::panel_rows(N, out, in)}
+                                   : gemm::Panels{};  // part 1: rows of dA_prev
+  const double work = double(N) * double(in) * double(out) * (prev ? 2 : 1);
+  gemm::for_row_panels(w_rows, a_rows, work, [&](int part, index_t r0, index_t nr) {
+    if (part == 0) {
+      dW.middleRows(r0, nr).noalias() = dZ.middleCols(r0, nr).transpose() * A_prev;
+      auto dbp = db.segment(r0, nr);
+      dbp.setZero();
+      for (index_t n = 0; n < N; ++n) dbp += dZ.row(n).segment(r0, nr).transpose();
+    } else {
+      MatrixMap<T> dA(prev->dA + r0 * in, nr, in);  // (nr, D_in)
+      dA.noalias() = dZ.middleRows(r0, nr) * W;
+      activation_backward(prev->act, prev->Z + r0 * in, A_prev.data() + r0 * in, dA.data(),
+                          prev->dZ + r0 * in, nr * in);
+    }
+  });
+}
+
+// Plain-loop references of the two kernels (sums in double), for tests: the fast path must
+// agree with them to rounding. Same arguments as above, dense row-major buffers.
+namespace naive {
+
+// Z (N, D_out) = A_prev (N, D_in) W^T (D_in, D_out) + b (D_out)
+template <class T>
+void linear_forward(const T* A_prev, const T* W, const T* b, T* Z, index_t N, index_t in,
+                    index_t out) {
+  for (index_t n = 0; n < N; ++n)
+    for (index_t o = 0; o < out; ++o) {
+      double acc = b[o];
+      for (index_t i = 0; i < in; ++i) acc += double(A_prev[n * in + i]) * double(W[o * in + i]);
+      Z[n * out + o] = static_cast<T>(acc);
+    }
+}
+
+// dW (D_out, D_in) = dZ^T A_prev;  db (D_out) = sum_n dZ[n];  dA_prev (N, D_in) = dZ W
+template <class T>
+void linear_backward(const T* dZ, const T* A_prev, const T* W, T* dW, T* db, T* dA_prev, index_t N,
+                     index_t in, index_t out) {
+  for (index_t o = 0; o < out; ++o) {
+    double sb = 0;
+    for (index_t n = 0; n < N; ++n) sb += dZ[n * out + o];
+    db[o] = static_cast<T>(sb);
+    for (index_t i = 0; i < in; ++i) {
+      double acc = 0;
+      for (index_t n = 0; n < N; ++n) acc += double(dZ[n * out + o]) * double(A_prev[n * in + i]);
+      dW[o * in + i] = static_cast<T>(acc);
+    }
+  }
+  for (index_t n = 0; n < N; ++n)
+    for (index_t i = 0; i < in; ++i) {
+      double acc = 0;
+      for (index_t o = 0; o < out; ++o) acc += double(dZ[n * out + o]) * double(W[o * in + i]);
+      dA_prev[n * in + i] = static_cast<T>(acc);
+    }
+}
+
+}  // namespace naive
 
 // Per-batch buffers: Z_l, A_l (l = 1..L), dZ_l, dA_l (l = 1..L-1). Grown, never shrunk.
 template <class T>
@@ -192,26 +330,9 @@ class Mlp {
     const int stop = upto < 0 ? L : std::min(upto, L);
     ws_.has_grads = false;
     for (int l = 0; l < stop; ++l) {
-      const index_t out = sizes()[l + 1], in = sizes()[l];
-      auto Wl = params_.W(l);
-      auto bl = params_.b(l);
-      T* Zp = ws_.Z[l].data();
-      T* Ap = ws_.A[l].data();
-      const T* Ain = l == 0 ? X.data() : ws_.A[l - 1].data();
-      const index_t in_stride = l == 0 ? X.outerStride() : in;
       const bool hidden = l < L - 1;
-      const Activation act = hidden ? hidden_[l] : Activation{Act::identity};
-      const index_t rows = gemm::panel_rows(N, in, out);
-      const index_t tasks = (N + rows - 1) / rows;
-      parallel_tasks(tasks, double(N) * double(in) * double(out), [&](index_t t) {
-        const index_t r0 = t * rows, nr = std::min(rows, N - r0);
-        Eigen::Map<const Matrix<T>, 0, Eigen::OuterStride<>> Ablk(Ain + r0 * in_stride, nr, in,
-                                                                  Eigen::OuterStride<>(in_stride));
-        MatrixMap<T> Zblk(Zp + r0 * out, nr, out);
-        Zblk.noalias() = Ablk * Wl.transpose();
-        Zblk.rowwise() += bl.transpose();
-        if (hidden) activation_forward(act, Zp + r0 * out, Ap + r0 * out, nr * out);
-      });
+      linear_forward<T>(layer_input(X, l), params_.W(l), params_.b(l), ws_.Z[l].data(),
+                        ws_.A[l].data(), hidden ? &hidden_[l] : nullptr);
     }
   }
 
@@ -221,25 +342,8 @@ class Mlp {
     const int L = num_layers();
     const index_t N = X.rows(), K = sizes().back();
     if (P.rows() != N || P.cols() != K) throw shape_error("predict: P has the wrong shape");
-    const T* Z = ws_.Z[L - 1].data();
-    switch (output_) {
-      case Output::linear: P = ws_.z(L - 1); break;
-      case Output::sigmoid:
-        for (index_t n = 0; n < N; ++n)
-          for (index_t k = 0; k < K; ++k) P(n, k) = act_detail::sigmoid(Z[n * K + k]);
-        break;
-      case Output::softmax:
-        for (index_t n = 0; n < N; ++n) {
-          T m = Z[n * K];
-          for (index_t k = 1; k < K; ++k) m = std::max(m, Z[n * K + k]);
-          double s = 0;
-          for (index_t k = 0; k < K; ++k) s += std::exp(double(Z[n * K + k] - m));
-          for (index_t k = 0; k < K; ++k)
-            P(n, k) = static_cast<T>(std::exp(double(Z[n * K + k] - m)) / s);
-        }
-        break;
-    }
-    ws_.a(L - 1) = P;  // the output layer's cache holds P, as after loss()
+    output_forward(output_, ws_.Z[L - 1].data(), ws_.A[L - 1].data(), N, K);
+    P = ws_.a(L - 1);  // the output layer's cache holds P, as after loss()
   }
 
   // Loss of the current parameters on (X, y); leaves the forward caches (A_L holds P).
@@ -268,39 +372,14 @@ class Mlp {
     const index_t N = ws_.N;
     ws_.has_grads = true;
     for (int l = L - 1; l >= 0; --l) {
-      const index_t out = sizes()[l + 1], in = sizes()[l];
-      const T* dZp = ws_.dZ[l].data();
-      const T* Ain = l == 0 ? X.data() : ws_.A[l - 1].data();
-      const index_t in_stride = l == 0 ? X.outerStride() : in;
-      Eigen::Map<const Matrix<T>, 0, Eigen::OuterStride<>> Aprev(Ain, N, in,
-                                                                 Eigen::OuterStride<>(in_stride));
-      ConstMatrixMap<T> dZl(dZp, N, out);
-      auto dW = grads.W(l);
-      auto db = grads.b(l);
-      auto Wl = params_.W(l);
-      // Tasks [0, tw): panels of dW rows (and db); tasks [tw, tw + ta): panels of dA_{l-1} rows.
-      const index_t wrows = gemm::panel_rows(out, N, in);
-      const index_t tw = (out + wrows - 1) / wrows;
-      const bool need_da = l > 0;
-      const index_t arows = gemm::panel_rows(N, out, in);
-      const index_t ta = need_da ? (N + arows - 1) / arows : 0;
-      const Activation act = need_da ? hidden_[l - 1] : Activation{};
-      parallel_tasks(
-          tw + ta, double(N) * double(in) * double(out) * (need_da ? 2 : 1), [&](index_t t) {
-            if (t < tw) {
-              const index_t r0 = t * wrows, nr = std::min(wrows, out - r0);
-              dW.middleRows(r0, nr).noalias() = dZl.middleCols(r0, nr).transpose() * Aprev;
-              auto dbb = db.segment(r0, nr);
-              dbb.setZero();
-              for (index_t n = 0; n < N; ++n) dbb += dZl.row(n).segment(r0, nr).transpose();
-            } else {
-              const index_t r0 = (t - tw) * arows, nr = std::min(arows, N - r0);
-              MatrixMap<T> dA(ws_.dA[l - 1].data() + r0 * in, nr, in);
-              dA.noalias() = dZl.middleRows(r0, nr) * Wl;
-              activation_backward(act, ws_.Z[l - 1].data() + r0 * in, ws_.A[l - 1].data() + r0 * in,
-                                  dA.data(), ws_.dZ[l - 1].data() + r0 * in, nr * in);
-            }
-          });
+      ConstMatrixMap<T> dZ(ws_.dZ[l].data(), N, sizes()[l + 1]);
+      if (l > 0) {
+        const PrevLayer<T> prev{hidden_[l - 1], ws_.Z[l - 1].data(), ws_.dA[l - 1].data(),
+                                ws_.dZ[l - 1].data()};
+        linear_backward<T>(dZ, layer_input(X, l), params_.W(l), grads.W(l), grads.b(l), &prev);
+      } else {
+        linear_backward<T>(dZ, layer_input(X, l), params_.W(l), grads.W(l), grads.b(l), nullptr);
+      }
     }
   }
 
@@ -316,6 +395,12 @@ class Mlp {
   }
 
  private:
+  // A_{l}: X for layer 0 (with its row stride), else the cache A of the layer below; rows [0, N).
+  StridedConstMap<T> layer_input(const ConstMatrixRef<T>& X, int l) {
+    if (l == 0) return {X.data(), X.rows(), X.cols(), Eigen::OuterStride<>(X.outerStride())};
+    return {ws_.A[l - 1].data(), ws_.N, sizes()[l], Eigen::OuterStride<>(sizes()[l])};
+  }
+
   Params<T> params_;
   std::vector<Activation> hidden_;
   Output output_;

@@ -3,12 +3,12 @@
 // A wide fully connected network with weights ~ N(0, σ_w²/fan_in) and biases ~ N(0, σ_b²)
 // (σ_w, σ_b are standard deviations) sends the pre-activation second moment q_l = E[z_l²]
 // through the length map, and the back-propagated gradient through χ:
+// clang-format off
 //   length map   F(q)  = σ_w² E[φ(√q z)²] + σ_b²                 z ~ N(0, 1)
 //   its slope    F'(q) = σ_w² E[z φ(√q z) φ'(√q z)] / √q          (= σ_w² E[φ'² + φ φ''], Stein)
 //   fixed point  q*    = the limit of q_{l+1} = F(q_l) from q_0 (default 1); may be 0 or +inf
 //   χ(q)               = σ_w² E[φ'(√q z)²],  χ₁ = χ(q*)
-//   depth scales ξ_q   = -1 / log F'(q*)   (q_l - q* ~ e^{-l/ξ_q}; +inf when F'(q*) >= 1 or q* =
-//   inf)
+//   depth scales ξ_q   = -1 / log F'(q*)   (q_l - q* ~ e^{-l/ξ_q}; +inf when F'(q*) >= 1 or q* = inf)
 //                ξ_c   = -1 / log χ₁       (ordered phase χ₁ < 1: 1 - c_l ~ e^{-l/ξ_c}; +inf at
 //                        χ₁ = 1; negative in the chaotic phase χ₁ > 1, where |ξ_c| is the depth
 //                        over which perturbations of nearby inputs grow by e — the chaotic-phase
@@ -41,10 +41,11 @@
 // Worked example (checked by tests/test_theory.py against an independent SciPy computation):
 //   tanh, σ_w = 1.5, σ_b = 0.05 (chaotic): q* = 0.798387114308…, χ₁ = 1.136707784096…,
 //     F'(q*) = 0.501897580903…, ξ_q = 1.45062254452…, ξ_c = -7.80419733004…
-//   tanh, σ_w = 1.2, σ_b = 0.3 (ordered): q* = 0.469521120242…, χ₁ = 0.870011250038…, ξ_c
-//   = 7.18137308632… critical_sigma_w(tanh, 0.05) = 1.12253900476958 (q* ~ σ_b^(2/3) makes it rise
-//   steeply from 1); critical_sigma_w(tanh, 0) = 1; relu: √2 for any σ_b; relu with σ_w = 1, σ_b =
-//   0: F(q) = q/2.
+//   tanh, σ_w = 1.2, σ_b = 0.3 (ordered):  q* = 0.469521120242…, χ₁ = 0.870011250038…,
+//     ξ_c = 7.18137308632…
+//   critical_sigma_w(tanh, 0.05) = 1.12253900476958 (q* ~ σ_b^(2/3) makes it rise steeply from 1);
+//   critical_sigma_w(tanh, 0) = 1;  relu: √2 for any σ_b;  relu with σ_w = 1, σ_b = 0: F(q) = q/2.
+// clang-format on
 #pragma once
 
 #include <algorithm>
