@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import resources as _resources
 from typing import Any
 
-from . import init, optim, theory
+from . import export, init, optim, optional, plot, progress, theory
 from ._loader import core as _core
 from .clip import clip_by_norm_, clip_grad_norm_, clip_grad_value_, total_norm
 from .diagnostics import Diagnosis, diagnose
@@ -43,6 +43,10 @@ def get_cmake_dir() -> str:
 
 
 __all__ = [
+    "export",
+    "optional",
+    "plot",
+    "progress",
     "Results",
     "sweep",
     "Diagnosis",
