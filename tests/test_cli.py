@@ -568,3 +568,97 @@ def test_report_without_matplotlib_still_writes_tables(
         assert (tmp_path / "r" / name).is_file(), name
     html = out["index"].read_text(encoding="utf-8")
     assert "<img" not in html and "Training, with and without gradient clipping" in html
+
+
+# ------------------------------------------------------- bad arguments: checked before any work
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["sweep", "--widths", "100000000000"], "--widths must be in 1.."),
+        (["sweep", "--depths", "100000000000", "--widths", "8"], "--depths must be in 1.."),
+        (["sweep", "--widths", "100000", "--depths", "10"], "GiB"),
+        (["sweep", "--threads", "100000"], "--threads must be in 1..1024"),
+        (["sweep", "--seeds", "0"], "--seeds must be in 1.."),
+        (["sweep", "--lr", "nan"], "--lr must be a finite number"),
+        (["sweep", "--inits", ","], "--inits is empty"),
+        (["sweep", "--inits", "bogus"], "unknown name 'bogus'"),
+        (["sweep", "--json", "/proc/fastinit-nope/r.json"], "--json"),
+        (["diagnose", "--sizes", "10,100000000000,10"], "--sizes must be in 1.."),
+        (["diagnose", "--sizes", "10"], "--sizes needs an input and an output size"),
+        (["diagnose", "--threads", "2147483648"], "--threads must be in 1..1024"),
+        (["diagnose", "--batch", "0"], "--batch must be in 1.."),
+        (["diagnose", "--init", "sparse", "--sizes", "8,8,8"], "sparse_ needs parameters"),
+        (["diagnose", "--init", "bogus"], "unknown name 'bogus'"),
+        (["diagnose", "--activation", "bogus"], "unknown name 'bogus'"),
+        (["run", "--epochs", "-1"], "--epochs must be in 0.."),
+        (["run", "--width", "0", "--no-report"], "--width must be in 1.."),
+        (["run", "--seed", "-1"], "--seed must be in 0.."),
+        (["run", "--quick", "--out", "/proc/fastinit-nope"], "--out /proc/fastinit-nope"),
+        (["theory", "--depth", "100000000000"], "--depth must be in 0.."),
+        (["theory", "--activation", "bogus"], "unknown name 'bogus'"),
+        (["theory", "--q0", "-1"], "--q0 must be a finite number >= 0"),
+    ],
+    ids=lambda x: " ".join(x) if isinstance(x, list) else None,
+)
+def test_bad_arguments_exit_2_with_usage_before_any_work(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    t0 = time.perf_counter()
+    assert main([*argv, "--no-progress"] if argv[0] in ("run", "sweep") else argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""  # nothing was run
+    err = captured.err.rstrip().splitlines()
+    assert err[0].startswith(f"usage: fastinit {argv[0]}"), captured.err
+    assert err[-1].startswith(f"fastinit {argv[0]}: error: ") and message in err[-1], err[-1]
+    assert "Traceback" not in captured.err and "array(" not in captured.err
+    assert time.perf_counter() - t0 < 10
+
+
+def test_an_existing_file_is_not_a_report_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "f").write_text("")
+    assert main(["run", "--quick", "--out", str(tmp_path / "f")]) == 2
+    assert "is not a folder" in capsys.readouterr().err
+
+
+def test_sweep_json_is_strict(tmp_path: Path) -> None:
+    # N(0, 1) weights overflow float32 at depth 60: NaN / inf values are written as null
+    rc = main(
+        [
+            "sweep",
+            "--inits",
+            "normal",
+            "--activations",
+            "relu",
+            "--depths",
+            "60",
+            "--widths",
+            "64",
+            "--seeds",
+            "1",
+            "--batch",
+            "16",
+            "--json",
+            str(tmp_path / "r.json"),
+            "--no-progress",
+        ]
+    )
+    assert rc == 0
+    text = (tmp_path / "r.json").read_text()
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{constant} in the JSON")
+
+    data = json.loads(text, parse_constant=refuse)
+    assert any(v is None for row in data["layers"] for v in row.values())
+
+
+def test_most_common_verdict_ties_go_to_the_first_of_verdicts() -> None:
+    from fastinit.diagnostics import VERDICTS, most_common_verdict
+
+    a, b = VERDICTS[1], VERDICTS[3]
+    assert most_common_verdict([b, a]) == a == most_common_verdict([a, b])
+    assert most_common_verdict([a, b, b]) == b

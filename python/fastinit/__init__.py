@@ -32,6 +32,11 @@ def build_info() -> dict[str, Any]:
     return dict(_core.build_info())
 
 
+def available_activations() -> list[str]:
+    """Names accepted by ``activation=`` (``MLP``, ``sweep``, ``theory``), from the core."""
+    return list(_core.activation_names())
+
+
 def get_include() -> str:
     """The folder holding ``fastinit/*.hpp`` (for C++ builds against the installed package)."""
     return str(_resources.files("fastinit") / "include")
@@ -62,6 +67,7 @@ __all__ = [
     "total_norm",
     "Generator",
     "NonFiniteError",
+    "available_activations",
     "build_info",
     "default_generator",
     "get_cmake_dir",

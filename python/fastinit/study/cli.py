@@ -18,6 +18,7 @@ from fastinit.export import write_csv, write_json
 from fastinit.sweep import DEFAULT_INITS
 
 from . import run as study_run
+from .cli_checks import ArgumentError, check_arguments
 from .cli_parser import build_parser, with_default_command
 from .networks import build_network, init_description
 from .params import study_parameters
@@ -107,8 +108,6 @@ def _run(args: argparse.Namespace) -> int:
 def _sweep(args: argparse.Namespace) -> int:
     grid = args.sigma_w is not None or args.sigma_b is not None
     inits = args.inits if args.inits is not None else ([] if grid else list(DEFAULT_INITS))
-    if not inits and not grid:
-        raise SystemExit("fastinit sweep: error: --inits is empty")
     t0 = time.perf_counter()
     _say(_header(fi))
     res = fi.sweep(
@@ -194,8 +193,6 @@ def format_layer_table(layers: Sequence[dict[str, Any]]) -> str:
 
 def _diagnose(args: argparse.Namespace) -> int:
     sizes = args.sizes
-    if len(sizes) < 2:
-        raise SystemExit("fastinit diagnose: error: --sizes needs an input and an output size")
     g = fi.Generator(args.seed)
     gx, gw, gy, gd = g.spawn(4)
     dtype = np.dtype(args.dtype)
@@ -329,14 +326,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.version:
         print(version_line())
         return 0
+    if args.command is None:
+        args = p.parse_args(["run"])
+    try:
+        check_arguments(args)
+    except ArgumentError as e:  # the command's usage line and a one-line message
+        args.command_parser.print_usage(sys.stderr)
+        print(f"fastinit {args.command}: error: {e}", file=sys.stderr)
+        return 2
     if getattr(args, "threads", None) is not None:
-        if args.threads < 1:
-            p.error("--threads must be >= 1")
         fi.set_num_threads(args.threads)
     try:
-        if args.command in (None, "run"):
-            if args.command is None:
-                args = p.parse_args(["run"])
+        if args.command == "run":
             return _run(args)
         if args.command == "sweep":
             return _sweep(args)
@@ -344,8 +345,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _diagnose(args)
         if args.command == "theory":
             return _theory(args)
-    except (ValueError, TypeError, OSError) as e:  # bad names, sizes, paths: a clean message
-        print(f"fastinit {args.command}: error: {e}", file=sys.stderr)
+    except (ValueError, TypeError, OSError, MemoryError, OverflowError) as e:
+        # what the checks cannot foresee (a full disk, a value the library refuses): one line
+        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        print(f"fastinit {args.command}: error: {first}", file=sys.stderr)
         return 2
     except ImportError as e:  # matplotlib (figures) or pandas missing
         print(

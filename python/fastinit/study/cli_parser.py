@@ -82,6 +82,7 @@ def _add_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "Full: 6 schemes x 4 activations x depths 10,50, width 256, 3 seeds (about a minute on 2 "
         "cores).\n--quick: depth 10, width 64, 1 seed, batch 64, shorter training (seconds).",
     )
+    r.set_defaults(command_parser=r)
     r.add_argument(
         "--out",
         default="fastinit-report",
@@ -170,6 +171,7 @@ def _add_sweep(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "(W ~ N(0, sigma_w^2/fan_in), b ~ N(0, sigma_b^2)) is swept over the grid; --inits then "
         "defaults to none besides it.",
     )
+    s.set_defaults(command_parser=s)
     s.add_argument(
         "--inits",
         type=_names,
@@ -270,6 +272,7 @@ def _add_diagnose(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "||dW||/||W||, similarity of the rows of W) and the explained verdict. Without --labels "
         "the backward pass starts from a standard-normal upstream gradient.",
     )
+    d.set_defaults(command_parser=d)
     d.add_argument(
         "--sizes",
         type=_ints,
@@ -317,6 +320,7 @@ def _add_theory(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         "per-layer factor of the squared gradient norm), the depth scales xi_q and xi_c, the "
         "phase, and the critical sigma_w (chi1 = 1) for the given sigma_b.",
     )
+    t.set_defaults(command_parser=t)
     t.add_argument(
         "--activation", type=_names, default=["tanh"], metavar="A,...", help="activation(s)"
     )
