@@ -7,6 +7,7 @@
   library's public API (no ``fastinit._loader`` / ``_core``, no ``_private`` name).
 * Optional dependencies are imported only through ``fastinit.optional``.
 * ``import fastinit`` loads none of matplotlib, pandas, tqdm, scikit-learn or torch.
+* The study builds its networks in one function (``fastinit.study.networks.build_network``).
 """
 
 from __future__ import annotations
@@ -182,3 +183,19 @@ def test_import_is_light(module: str) -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "", f"`import {module}` loaded {proc.stdout.strip()}"
+
+
+def test_the_study_builds_networks_in_one_place() -> None:
+    """Only ``fastinit.study.networks`` turns a scheme name into a network (``MLP(...)``,
+    ``lsuv_(...)``): the day the library owns that recipe, one function changes."""
+    bad = []
+    for name, path in MODULES.items():
+        if not _is_study(name) or name == "fastinit.study.networks":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                f = node.func
+                called = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
+                if called in ("MLP", "lsuv_", "reset_parameters"):
+                    bad.append(f"{name}:{node.lineno} calls {called}")
+    assert not bad, "\n".join(bad)
