@@ -1,4 +1,4 @@
-"""The ``fastinit`` command and the report (``fastinit.report``).
+"""The ``fastinit`` command and the report (``fastinit.study``).
 
 * ``fastinit run --quick --out DIR`` end to end in a subprocess (``python -W error -m fastinit``:
   matplotlib, NumPy or anything else warning fails it): exit 0, every report file written, the
@@ -7,7 +7,7 @@
   Xavier with ReLU vanishing needs depth 50, which --quick does not run: a small sweep checks it.
 * ``--help`` of every command lists its options; ``--cmakedir`` / ``--includes`` / ``--version``.
 * ``sweep --csv/--json/--plot``, ``diagnose``, ``theory`` (when ``fastinit.theory`` exists), the
-  default command and clean errors, run in-process through ``fastinit.__main__.main``.
+  default command and clean errors, run in-process through ``fastinit.study.cli.main``.
 * The figure functions on edge cases (zeros, overflow to inf / NaN) under pytest's
   ``filterwarnings = error``.
 """
@@ -27,7 +27,7 @@ from pathlib import Path
 import fastinit as fi
 import numpy as np
 import pytest
-from fastinit.__main__ import main
+from fastinit.study.cli import main
 
 mpl = pytest.importorskip("matplotlib")
 
@@ -260,7 +260,7 @@ def test_cmakedir_includes_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--includes"]) == 0
     assert capsys.readouterr().out.strip() == f"-I{fi.get_include()}"
     assert main(["--version"]) == 0
-    assert capsys.readouterr().out.startswith(fi.__version__)
+    assert capsys.readouterr().out.startswith(f"fastinit {fi.__version__} (")
 
 
 # ----------------------------------------------------------------------- commands in-process
@@ -445,8 +445,6 @@ def test_theory(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_plot_depth_profiles_handles_zeros_and_overflow(tmp_path: Path) -> None:
-    from fastinit import report
-
     r = fi.sweep(
         init=["zeros", "normal", "kaiming_normal"],
         activation=["relu", "sigmoid"],
@@ -456,7 +454,7 @@ def test_plot_depth_profiles_handles_zeros_and_overflow(tmp_path: Path) -> None:
         batch=32,
         progress=False,
     )
-    prof = report.depth_profiles(r)
+    prof = fi.plot.depth_profiles(r)
     assert not np.isfinite(prof[("relu", "normal")]["a_std"]).all()  # overflows in float32
     assert np.all(prof[("relu", "zeros")]["a_std"] == 0)
     path = r.plot(tmp_path / "p.png")
@@ -464,9 +462,9 @@ def test_plot_depth_profiles_handles_zeros_and_overflow(tmp_path: Path) -> None:
 
 
 def test_plot_histograms_and_training(tmp_path: Path) -> None:
-    from fastinit import report
+    from fastinit import study
 
-    p = report.plot_histograms(
+    p = study.plot_histograms(
         tmp_path / "h.png",
         inits=("normal", "zeros", "lsuv"),
         activations=("tanh", "relu"),
@@ -475,27 +473,27 @@ def test_plot_histograms_and_training(tmp_path: Path) -> None:
         batch=64,
     )
     assert p.read_bytes()[:8] == PNG_MAGIC
-    training = report.train_digits(("zeros", "normal"), ("relu",), depth=8, width=32, epochs=1)
+    training = study.train_digits(("zeros", "normal"), ("relu",), depth=8, width=32, epochs=1)
     assert len(training["runs"]) == 4
     normal = [r for r in training["runs"] if r["init"] == "normal"]
     assert any(r["nonfinite"] for r in normal if r["clip_norm"] is None)
     assert all(not r["nonfinite"] for r in normal if r["clip_norm"] is not None)
-    p = report.plot_training(tmp_path / "t.png", training)
+    p = study.plot_training(tmp_path / "t.png", training)
     assert p.read_bytes()[:8] == PNG_MAGIC
-    data = report.load_dataset("synthetic")
+    data = study.load_dataset("synthetic")
     assert data["X_train"].shape[1] == 64 and data["X_train"].dtype == np.float32
 
 
 @pytest.mark.skipif(not HAVE_THEORY, reason="fastinit.theory is not available")
 def test_plot_phase_diagram(tmp_path: Path) -> None:
-    from fastinit import report
+    from fastinit import study
 
-    p = report.plot_phase_diagram(["tanh", "relu", "sigmoid"], tmp_path / "ph.png", points=(21, 11))
+    p = study.plot_phase_diagram(["tanh", "relu", "sigmoid"], tmp_path / "ph.png", points=(21, 11))
     assert p.read_bytes()[:8] == PNG_MAGIC
 
 
 def test_verdict_table_and_format() -> None:
-    from fastinit import report
+    from fastinit import study
 
     r = fi.sweep(
         init=["zeros", "kaiming_normal"],
@@ -506,23 +504,24 @@ def test_verdict_table_and_format() -> None:
         batch=32,
         progress=False,
     )
-    rows = report.verdict_table(r)
+    rows = study.verdict_table(r)
     assert [(x["scheme"], x["verdict"], x["seeds"]) for x in rows] == [
         ("zeros", "symmetric", 3),
         ("kaiming_normal", "healthy", 3),
     ]
-    text = report.format_verdict_table(rows)
+    text = study.format_verdict_table(rows)
     assert text.isascii() and "symmetric" in text and "healthy" in text
 
 
 def test_report_without_theory_skips_the_phase_diagram(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from fastinit import report
+    from fastinit import study
+    from fastinit.study import run
 
-    monkeypatch.setattr(report, "_theory", lambda: None)
+    monkeypatch.setattr(run, "theory_module", lambda: None)
     notes: list[str] = []
-    out = report.write_report(
+    out = study.write_report(
         tmp_path / "r",
         quick=True,
         inits=["zeros", "kaiming_normal"],
@@ -538,7 +537,7 @@ def test_report_without_theory_skips_the_phase_diagram(
     assert "phase_diagram" not in out["figures"]
     assert not (tmp_path / "r" / "phase_diagram.png").exists()
     assert any("theory" in n and "phase diagram" in n for n in notes), notes
-    assert all(r["scheme"] != report.CRITICAL for r in out["verdicts"])
+    assert all(r["scheme"] != study.CRITICAL for r in out["verdicts"])
     html = out["index"].read_text(encoding="utf-8")
     assert set(re.findall(r'<img src="([^"]+)"', html)) == {
         p.name for p in (tmp_path / "r").glob("*.png")
@@ -548,11 +547,12 @@ def test_report_without_theory_skips_the_phase_diagram(
 def test_report_without_matplotlib_still_writes_tables(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from fastinit import report
+    from fastinit import study
+    from fastinit.study import run
 
-    monkeypatch.setattr(report, "_have_matplotlib", lambda: False)
+    monkeypatch.setattr(run, "have_matplotlib", lambda: False)
     notes: list[str] = []
-    out = report.write_report(
+    out = study.write_report(
         tmp_path / "r",
         quick=True,
         inits=["zeros", "normal"],
@@ -568,3 +568,97 @@ def test_report_without_matplotlib_still_writes_tables(
         assert (tmp_path / "r" / name).is_file(), name
     html = out["index"].read_text(encoding="utf-8")
     assert "<img" not in html and "Training, with and without gradient clipping" in html
+
+
+# ------------------------------------------------------- bad arguments: checked before any work
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["sweep", "--widths", "100000000000"], "--widths must be in 1.."),
+        (["sweep", "--depths", "100000000000", "--widths", "8"], "--depths must be in 1.."),
+        (["sweep", "--widths", "100000", "--depths", "10"], "GiB"),
+        (["sweep", "--threads", "100000"], "--threads must be in 1..1024"),
+        (["sweep", "--seeds", "0"], "--seeds must be in 1.."),
+        (["sweep", "--lr", "nan"], "--lr must be a finite number"),
+        (["sweep", "--inits", ","], "--inits is empty"),
+        (["sweep", "--inits", "bogus"], "unknown name 'bogus'"),
+        (["sweep", "--json", "/proc/fastinit-nope/r.json"], "--json"),
+        (["diagnose", "--sizes", "10,100000000000,10"], "--sizes must be in 1.."),
+        (["diagnose", "--sizes", "10"], "--sizes needs an input and an output size"),
+        (["diagnose", "--threads", "2147483648"], "--threads must be in 1..1024"),
+        (["diagnose", "--batch", "0"], "--batch must be in 1.."),
+        (["diagnose", "--init", "sparse", "--sizes", "8,8,8"], "sparse_ needs parameters"),
+        (["diagnose", "--init", "bogus"], "unknown name 'bogus'"),
+        (["diagnose", "--activation", "bogus"], "unknown name 'bogus'"),
+        (["run", "--epochs", "-1"], "--epochs must be in 0.."),
+        (["run", "--width", "0", "--no-report"], "--width must be in 1.."),
+        (["run", "--seed", "-1"], "--seed must be in 0.."),
+        (["run", "--quick", "--out", "/proc/fastinit-nope"], "--out /proc/fastinit-nope"),
+        (["theory", "--depth", "100000000000"], "--depth must be in 0.."),
+        (["theory", "--activation", "bogus"], "unknown name 'bogus'"),
+        (["theory", "--q0", "-1"], "--q0 must be a finite number >= 0"),
+    ],
+    ids=lambda x: " ".join(x) if isinstance(x, list) else None,
+)
+def test_bad_arguments_exit_2_with_usage_before_any_work(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    t0 = time.perf_counter()
+    assert main([*argv, "--no-progress"] if argv[0] in ("run", "sweep") else argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""  # nothing was run
+    err = captured.err.rstrip().splitlines()
+    assert err[0].startswith(f"usage: fastinit {argv[0]}"), captured.err
+    assert err[-1].startswith(f"fastinit {argv[0]}: error: ") and message in err[-1], err[-1]
+    assert "Traceback" not in captured.err and "array(" not in captured.err
+    assert time.perf_counter() - t0 < 10
+
+
+def test_an_existing_file_is_not_a_report_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "f").write_text("")
+    assert main(["run", "--quick", "--out", str(tmp_path / "f")]) == 2
+    assert "is not a folder" in capsys.readouterr().err
+
+
+def test_sweep_json_is_strict(tmp_path: Path) -> None:
+    # N(0, 1) weights overflow float32 at depth 60: NaN / inf values are written as null
+    rc = main(
+        [
+            "sweep",
+            "--inits",
+            "normal",
+            "--activations",
+            "relu",
+            "--depths",
+            "60",
+            "--widths",
+            "64",
+            "--seeds",
+            "1",
+            "--batch",
+            "16",
+            "--json",
+            str(tmp_path / "r.json"),
+            "--no-progress",
+        ]
+    )
+    assert rc == 0
+    text = (tmp_path / "r.json").read_text()
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{constant} in the JSON")
+
+    data = json.loads(text, parse_constant=refuse)
+    assert any(v is None for row in data["layers"] for v in row.values())
+
+
+def test_most_common_verdict_ties_go_to_the_first_of_verdicts() -> None:
+    from fastinit.diagnostics import VERDICTS, most_common_verdict
+
+    a, b = VERDICTS[1], VERDICTS[3]
+    assert most_common_verdict([b, a]) == a == most_common_verdict([a, b])
+    assert most_common_verdict([a, b, b]) == b

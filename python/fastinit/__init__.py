@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import resources as _resources
 from typing import Any
 
-from . import init, optim, theory
+from . import export, init, optim, optional, plot, progress, theory
 from ._loader import core as _core
 from .clip import clip_by_norm_, clip_grad_norm_, clip_grad_value_, total_norm
 from .diagnostics import Diagnosis, diagnose
@@ -33,6 +33,11 @@ def build_info() -> dict[str, Any]:
     return dict(_core.build_info())
 
 
+def available_activations() -> list[str]:
+    """Names accepted by ``activation=`` (``MLP``, ``sweep``, ``theory``), from the core."""
+    return list(_core.activation_names())
+
+
 def get_include() -> str:
     """The folder holding ``fastinit/*.hpp`` (for C++ builds against the installed package)."""
     return str(_resources.files("fastinit") / "include")
@@ -44,6 +49,10 @@ def get_cmake_dir() -> str:
 
 
 __all__ = [
+    "export",
+    "optional",
+    "plot",
+    "progress",
     "Results",
     "sweep",
     "Diagnosis",
@@ -61,6 +70,7 @@ __all__ = [
     "total_norm",
     "Generator",
     "NonFiniteError",
+    "available_activations",
     "build_info",
     "default_generator",
     "get_cmake_dir",

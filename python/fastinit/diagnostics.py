@@ -11,6 +11,7 @@ Verdicts: healthy, vanishing, exploding, saturated, dead, symmetric, nonfinite.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,8 +19,18 @@ import numpy as np
 
 from ._loader import core as _core
 from .mlp import MLP
+from .optional import require
 
 VERDICTS: tuple[str, ...] = tuple(_core.verdict_names())
+
+
+def most_common_verdict(verdicts: Iterable[str]) -> str:
+    """The most common of ``verdicts`` (e.g. over the seeds of one configuration); a tie goes to
+    the verdict listed first in ``VERDICTS``."""
+    v = list(verdicts)
+    if not v:
+        raise ValueError("most_common_verdict: no verdicts")
+    return min(set(v), key=lambda x: (-v.count(x), VERDICTS.index(x)))
 
 
 @dataclass
@@ -57,8 +68,7 @@ class Diagnosis:
 
     def to_pandas(self) -> Any:
         """The per-layer table as a pandas DataFrame (needs pandas)."""
-        import pandas as pd
-
+        pd = require("pandas", purpose="Diagnosis.to_pandas")
         return pd.DataFrame(self.layers).set_index("layer")
 
     def explain(self) -> str:
@@ -140,4 +150,4 @@ def _add_predictions(d: Diagnosis, net: MLP, X: np.ndarray) -> None:
         d.predicted_log_grad_z_slope = _fit(logs)
 
 
-__all__ = ["VERDICTS", "Diagnosis", "diagnose"]
+__all__ = ["VERDICTS", "Diagnosis", "diagnose", "most_common_verdict"]

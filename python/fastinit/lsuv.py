@@ -21,10 +21,11 @@ def lsuv_(
     """Orthogonal pre-init, then per layer rescale W_l (and b_l) until Var(Z_l) is within
     ``tol`` of 1 on the batch ``X`` (at most ``max_iter`` times). Returns, per layer, the
     iterations, the variance before and after, and the total scale applied."""
-    from .mlp import MLP
-
-    if not isinstance(net, MLP):
+    # The C++ network behind a fastinit.MLP (checked by its type, so that this module needs
+    # no import of fastinit.mlp, which imports fastinit.init, which imports this module).
+    core_net = getattr(net, "_core", None)
+    if not isinstance(core_net, (_core.MlpFloat32, _core.MlpFloat64)):
         raise TypeError(f"lsuv_ expects a fastinit.MLP, got {type(net).__name__}")
     return list(
-        _core.lsuv_(net._core, X, float(tol), int(max_iter), bool(orthogonal_init), generator)
+        _core.lsuv_(core_net, X, float(tol), int(max_iter), bool(orthogonal_init), generator)
     )

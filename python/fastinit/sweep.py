@@ -9,10 +9,8 @@ order of execution or the executor (a Dask client's executor gives the local run
 from __future__ import annotations
 
 import itertools
-import json
 import math
 import os
-import sys
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -24,6 +22,10 @@ import numpy.typing as npt
 
 from . import _args
 from ._loader import core as _core
+from .diagnostics import most_common_verdict
+from .export import write_csv, write_json
+from .optional import require
+from .progress import progress_bar
 
 #: the schemes of :func:`fastinit.init_network_` (``critical``: ``sigma`` at the critical
 #: sigma_w of the activation for ``critical_sigma_b``)
@@ -53,61 +55,40 @@ class Results:
 
     def to_pandas(self) -> Any:
         """The per-configuration table (needs pandas)."""
-        import pandas as pd
-
+        pd = require("pandas", purpose="Results.to_pandas")
         return pd.DataFrame(self.records)
 
     def layers_frame(self) -> Any:
         """The per-layer table, keyed by ``config`` (the row of ``records``) and ``layer``."""
-        import pandas as pd
-
+        pd = require("pandas", purpose="Results.layers_frame")
         return pd.DataFrame(self.layers)
 
     def to_csv(self, path: str | os.PathLike[str]) -> Path:
         """Write the per-configuration table to ``path`` and the per-layer one beside it
         (``<stem>_layers.csv``); returns ``path``."""
-        import csv
-
         path = Path(path)
-        for rows, target in (
-            (self.records, path),
-            (self.layers, path.with_name(path.stem + "_layers.csv")),
-        ):
-            with open(target, "w", newline="") as f:
-                if rows:
-                    w = csv.DictWriter(f, fieldnames=list(rows[0]))
-                    w.writeheader()
-                    w.writerows(rows)
+        write_csv(path, self.records)
+        write_csv(path.with_name(path.stem + "_layers.csv"), self.layers)
         return path
 
     def to_json(self, path: str | os.PathLike[str]) -> Path:
-        path = Path(path)
-        data = {
-            "records": self.records,
-            "layers": self.layers,
-            "train_loss": [t.tolist() for t in self.train_loss],
-        }
-        path.write_text(json.dumps(data, default=float))
-        return path
+        """Records, layers and training losses as strict JSON (NaN / inf written as null)."""
+        data = {"records": self.records, "layers": self.layers, "train_loss": self.train_loss}
+        return write_json(path, data)
 
     def verdicts(self) -> dict[tuple[Any, ...], str]:
         """The most common verdict of each (init, activation, depth, width, sigma_w, sigma_b)
         over its seeds; a tie goes to the verdict listed first in ``diagnostics.VERDICTS``."""
-        from .diagnostics import VERDICTS
-
         groups: dict[tuple[Any, ...], list[str]] = {}
         for r in self.records:
             key = (r["init"], r["activation"], r["depth"], r["width"], r["sigma_w"], r["sigma_b"])
             groups.setdefault(key, []).append(r["verdict"])
-        return {
-            k: min(set(v), key=lambda x: (-v.count(x), VERDICTS.index(x)))
-            for k, v in groups.items()
-        }
+        return {k: most_common_verdict(v) for k, v in groups.items()}
 
     def plot(self, path: str | os.PathLike[str], depth: int | None = None) -> Path:
         """The classic figure: per-layer activation std and ||dL/dZ|| across depth, one line
         per scheme (median over seeds), one column per activation. Needs matplotlib."""
-        from .report import plot_depth_profiles
+        from .plot import plot_depth_profiles
 
         return plot_depth_profiles(self, Path(path), depth=depth)
 
@@ -196,13 +177,7 @@ def _run_chunk(
 
 
 def _progress_bar(total: int, progress: bool | None) -> Any:
-    if progress is False or (progress is None and not sys.stderr.isatty()):
-        return None
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:
-        return None
-    return tqdm(total=total, desc="fastinit sweep", unit="cfg")
+    return progress_bar(total, "fastinit sweep", unit="cfg", progress=progress)
 
 
 def sweep(
