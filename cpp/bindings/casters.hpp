@@ -42,7 +42,8 @@ inline std::string type_name(py::handle obj) {
 inline double real_number(py::handle v, const std::string& what) {
   if (py::isinstance<py::bool_>(v) || py::isinstance<py::str>(v) || !PyNumber_Check(v.ptr()) ||
       PyComplex_Check(v.ptr()))
-    throw value_error(detail::cat(what, ": expected a number, got ", py::repr(v).cast<std::string>()));
+    throw value_error(
+        detail::cat(what, ": expected a number, got ", py::repr(v).cast<std::string>()));
   return py::float_(py::reinterpret_borrow<py::object>(v)).cast<double>();
 }
 
@@ -67,8 +68,7 @@ inline Activation activation_from(py::handle spec) {
     params = t[1];
   }
   if (!py::isinstance<py::str>(name))
-    throw value_error(
-        detail::cat("activation: expected a name (str), got ", type_name(name)));
+    throw value_error(detail::cat("activation: expected a name (str), got ", type_name(name)));
   Activation a = Activation::from_name(name.cast<std::string>());
   if (params) {
     const auto takes = activation_parameters(a.kind);
@@ -120,9 +120,9 @@ struct named_enum_caster {
   PYBIND11_TYPE_CASTER(E, const_name("str"));
   bool load(handle src, bool) {
     if (!isinstance<str>(src))
-      throw fastinit::value_error(fastinit::detail::cat(
-          "expected the name (a str) of an ", fastinit::enum_names<E>::what, ", got ",
-          fastinit::py_glue::type_name(src)));
+      throw fastinit::value_error(fastinit::detail::cat("expected the name (a str) of an ",
+                                                        fastinit::enum_names<E>::what, ", got ",
+                                                        fastinit::py_glue::type_name(src)));
     value = fastinit::from_name<E>(src.cast<std::string>());
     return true;
   }
@@ -132,7 +132,7 @@ struct named_enum_caster {
 };
 
 #define FASTINIT_NAMED_ENUM(E) \
-  template <>                      \
+  template <>                  \
   struct type_caster<E> : named_enum_caster<E> {}
 FASTINIT_NAMED_ENUM(fastinit::Output);
 FASTINIT_NAMED_ENUM(fastinit::OptimKind);

@@ -57,8 +57,8 @@ struct InputMatrix {
     const index_t n = a.shape(0) * cols;
     for (index_t i = 0; i < n; ++i)
       if (!std::isfinite(p[i]))
-        throw value_error(
-            detail::cat("argument '", arg, "': must be finite, found ", p[i], " at flat index ", i));
+        throw value_error(detail::cat("argument '", arg, "': must be finite, found ", p[i],
+                                      " at flat index ", i));
     rows = a.shape(0);
   }
 };

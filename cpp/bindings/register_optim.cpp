@@ -75,24 +75,24 @@ void register_optim(py::module_& m) {
   py::class_<OptimConfig> cfg(m, "OptimConfig", py::module_local(),
                               "An optimizer and its hyper-parameters (PyTorch's names and rules).");
   cfg.def(py::init([](OptimKind kind, double lr, double momentum, double dampening,
-                       double weight_decay, bool nesterov, double beta1, double beta2, double eps) {
-             OptimConfig c;
-             c.kind = kind;
-             c.lr = lr;
-             c.momentum = momentum;
-             c.dampening = dampening;
-             c.weight_decay = weight_decay;
-             c.nesterov = nesterov;
-             c.beta1 = beta1;
-             c.beta2 = beta2;
-             c.eps = eps;
-             c.validate();
-             return c;
-           }),
-           py::kw_only(), py::arg("kind") = OptimKind::sgd, py::arg("lr") = 0.01,
-           py::arg("momentum") = 0.0, py::arg("dampening") = 0.0, py::arg("weight_decay") = 0.0,
-           py::arg("nesterov") = false, py::arg("beta1") = 0.9, py::arg("beta2") = 0.999,
-           py::arg("eps") = 1e-8)
+                      double weight_decay, bool nesterov, double beta1, double beta2, double eps) {
+            OptimConfig c;
+            c.kind = kind;
+            c.lr = lr;
+            c.momentum = momentum;
+            c.dampening = dampening;
+            c.weight_decay = weight_decay;
+            c.nesterov = nesterov;
+            c.beta1 = beta1;
+            c.beta2 = beta2;
+            c.eps = eps;
+            c.validate();
+            return c;
+          }),
+          py::kw_only(), py::arg("kind") = OptimKind::sgd, py::arg("lr") = 0.01,
+          py::arg("momentum") = 0.0, py::arg("dampening") = 0.0, py::arg("weight_decay") = 0.0,
+          py::arg("nesterov") = false, py::arg("beta1") = 0.9, py::arg("beta2") = 0.999,
+          py::arg("eps") = 1e-8)
       .def_readonly("kind", &OptimConfig::kind)
       .def_readonly("lr", &OptimConfig::lr)
       .def_readonly("momentum", &OptimConfig::momentum)
@@ -102,9 +102,9 @@ void register_optim(py::module_& m) {
       .def_readonly("beta1", &OptimConfig::beta1)
       .def_readonly("beta2", &OptimConfig::beta2)
       .def_readonly("eps", &OptimConfig::eps);
-  config_methods(cfg, "OptimConfig",
-                 {"kind", "lr", "momentum", "dampening", "weight_decay", "nesterov", "beta1",
-                  "beta2", "eps"});
+  config_methods(
+      cfg, "OptimConfig",
+      {"kind", "lr", "momentum", "dampening", "weight_decay", "nesterov", "beta1", "beta2", "eps"});
   m.def("optimizer_names", [] { return enum_names<OptimKind>::names(); });
   bind_optimizer<float>(m, "OptimizerFloat32");
   bind_optimizer<double>(m, "OptimizerFloat64");

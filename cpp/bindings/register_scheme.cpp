@@ -73,8 +73,9 @@ void register_scheme(py::module_& m) {
       .def_readonly("sigma_w", &SchemeConfig::sigma_w)
       .def_readonly("sigma_b", &SchemeConfig::sigma_b);
   config_methods(cfg, "SchemeConfig", {"scheme", "std", "sigma_w", "sigma_b"});
-  m.def("scheme_names", [] { return enum_names<Scheme>::names(); },
-        "The initialization schemes of a whole network.");
+  m.def(
+      "scheme_names", [] { return enum_names<Scheme>::names(); },
+      "The initialization schemes of a whole network.");
   bind_typed<float>(m);
   bind_typed<double>(m);
 }

@@ -61,10 +61,10 @@ struct enum_names<Scheme> {
   static constexpr const char* what = "init scheme";
   static const std::vector<std::string>& names() {
     static const std::vector<std::string> n = {
-        "zeros",          "normal",         "xavier_normal", "xavier_uniform", "kaiming_normal",
-        "kaiming_uniform", "lecun_normal",  "lecun_uniform", "he_normal",      "he_uniform",
-        "glorot_normal",  "glorot_uniform", "orthogonal",    "zero",           "lsuv",
-        "sigma",          "critical"};
+        "zeros",           "normal",         "xavier_normal", "xavier_uniform", "kaiming_normal",
+        "kaiming_uniform", "lecun_normal",   "lecun_uniform", "he_normal",      "he_uniform",
+        "glorot_normal",   "glorot_uniform", "orthogonal",    "zero",           "lsuv",
+        "sigma",           "critical"};
     return n;
   }
 };
