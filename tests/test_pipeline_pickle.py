@@ -270,7 +270,7 @@ def test_default_generator_pickles_as_a_value() -> None:
 
 def _configs():
     c = fi._core
-    oc = c.OptimConfig(kind="adamw", lr=3e-3, momentum=0.5, dampening=0.25, weight_decay=0.02,
+    oc = c.OptimConfig(kind="adamw", lr=3e-3, momentum=0.5, dampening=0.0, weight_decay=0.02,
                        nesterov=True, beta1=0.8, beta2=0.95, eps=1e-6)
     cc = c.ClipConfig(mode="norm", threshold=1.5, norm_type=math.inf)
     sc = c.SchemeConfig("sigma", std=0.3, sigma_w=1.7, sigma_b=0.2)
