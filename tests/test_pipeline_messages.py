@@ -37,7 +37,6 @@ PLUMBING = (
     "TypeError: __init__()",
     "unsupported operand",
     "object cannot be interpreted",
-    "NoneType",
 )
 
 
