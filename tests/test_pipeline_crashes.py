@@ -48,7 +48,10 @@ def run_child(code: str, timeout: float = TIMEOUT) -> subprocess.CompletedProces
     script = PRELUDE + textwrap.dedent(code) + "\nprint('CHILD-DONE', flush=True)\n"
     try:
         p = subprocess.run(
-            [sys.executable, "-c", script], capture_output=True, text=True, timeout=timeout,
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
             env={**os.environ, "PYTHONFAULTHANDLER": "1"},
         )
     except subprocess.TimeoutExpired as exc:

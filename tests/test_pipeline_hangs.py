@@ -47,8 +47,11 @@ def say(*a):
 def _spawn(code: str, address_space: int) -> subprocess.Popen:
     script = PRELUDE + textwrap.dedent(code) + "\nsay('CHILD-DONE')\n"
     return subprocess.Popen(
-        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True, preexec_fn=lambda: _limits(address_space),
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: _limits(address_space),
         env={**os.environ, "PYTHONFAULTHANDLER": "1"},
     )
 
@@ -59,11 +62,14 @@ def _finish(p: subprocess.Popen, timeout: float, what: str) -> str:
     except subprocess.TimeoutExpired:
         p.kill()
         out, err = p.communicate()
-        pytest.fail(f"{what}: the child hung (> {timeout} s)\nstdout: {out[-2000:]}\n"
-                    f"stderr: {err[-3000:]}")
+        pytest.fail(
+            f"{what}: the child hung (> {timeout} s)\nstdout: {out[-2000:]}\nstderr: {err[-3000:]}"
+        )
     if p.returncode < 0:
-        pytest.fail(f"{what}: the child died of {signal.Signals(-p.returncode).name}\n"
-                    f"stdout: {out[-2000:]}\nstderr: {err[-3000:]}")
+        pytest.fail(
+            f"{what}: the child died of {signal.Signals(-p.returncode).name}\n"
+            f"stdout: {out[-2000:]}\nstderr: {err[-3000:]}"
+        )
     assert p.returncode == 0 and "CHILD-DONE" in out, (
         f"{what}: exit {p.returncode}\nstdout: {out[-2000:]}\nstderr: {err[-3000:]}"
     )
@@ -74,7 +80,7 @@ def run_child(code: str, timeout: float = TIMEOUT, address_space: int = 4 << 30)
     return _finish(_spawn(code, address_space), timeout, "child")
 
 
-# --------------------------------------------------------------------------- re-entry
+# ---- re-entry
 
 
 def test_fit_callback_calling_its_own_network_is_a_runtime_error() -> None:
@@ -122,7 +128,8 @@ def test_fit_callback_calling_its_own_network_is_a_runtime_error() -> None:
 
 def test_callback_reentry_mutating_calls_are_runtime_errors() -> None:
     """Re-entries that would change the network mid-step must be refused."""
-    run_child("""
+    run_child(
+        """
     X = rng.standard_normal((32, 4)).astype(np.float32)
     y = rng.integers(0, 3, 32)
     net = fi.MLP([4, 8, 3], output="softmax")
@@ -139,14 +146,17 @@ def test_callback_reentry_mutating_calls_are_runtime_errors() -> None:
             say(what, "->", exc)
         else:
             raise AssertionError(f"{what} from the callback of the same network was accepted")
-    """, timeout=60)
+    """,
+        timeout=60,
+    )
 
 
-# --------------------------------------------------------------------------- thread counts
+# ---- thread counts
 
 
 def test_set_num_threads_huge_is_value_error() -> None:
-    run_child("""
+    run_child(
+        """
     for n in (2**31, 2**40, 2**63, -1, 0):
         try:
             fi.set_num_threads(n)
@@ -158,13 +168,16 @@ def test_set_num_threads_huge_is_value_error() -> None:
     assert fi.get_num_threads() >= 1
     w = fi.init.normal_(np.zeros(10**6, np.float32))
     assert np.isfinite(w).all()
-    """, timeout=30)
+    """,
+        timeout=30,
+    )
 
 
 def test_more_threads_than_the_os_will_start_does_not_hang() -> None:
     """Under an address-space limit only ~100 threads fit: asking for 100000 is refused or
     gives a pool that still works (the next parallel calls end)."""
-    out = run_child("""
+    out = run_child(
+        """
     try:
         fi.set_num_threads(100000)
     except (ValueError, RuntimeError, MemoryError) as exc:
@@ -181,13 +194,17 @@ def test_more_threads_than_the_os_will_start_does_not_hang() -> None:
     fi.set_num_threads(2)
     assert fi.get_num_threads() == 2
     w = fi.init.normal_(np.zeros(10**6, np.float32))
-    """, timeout=60, address_space=1536 << 20)
+    """,
+        timeout=60,
+        address_space=1536 << 20,
+    )
     assert "threads" in out
 
 
 def test_set_num_threads_releases_the_gil() -> None:
     """Other Python threads keep running while set_num_threads waits for the pool."""
-    run_child("""
+    run_child(
+        """
     ticks = []
     stop = threading.Event()
     def ticker():
@@ -213,14 +230,17 @@ def test_set_num_threads_releases_the_gil() -> None:
     gap = max(inside, default=0.0)
     say(f"set_num_threads took {took:.3f} s, largest ticker gap {gap:.3f} s")
     assert gap < 0.5, f"the GIL was held for {gap:.3f} s by set_num_threads"
-    """, timeout=90)
+    """,
+        timeout=90,
+    )
 
 
-# --------------------------------------------------------------------------- fork
+# ---- fork
 
 
 def test_fork_while_another_thread_trains() -> None:
-    run_child("""
+    run_child(
+        """
     import signal
     X = rng.standard_normal((2048, 64)).astype(np.float32)
     y = rng.integers(0, 3, 2048)
@@ -273,14 +293,17 @@ def test_fork_while_another_thread_trains() -> None:
     trainer.join(30)
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
     net.forward(X[:8])
-    """, timeout=90)
+    """,
+        timeout=90,
+    )
 
 
-# --------------------------------------------------------------------------- Ctrl-C
+# ---- Ctrl-C
 
 
-def _interrupt(code_setup: str, code_call: str, code_after: str, what: str,
-               address_space: int = 4 << 30) -> float:
+def _interrupt(
+    code_setup: str, code_call: str, code_after: str, what: str, address_space: int = 4 << 30
+) -> float:
     """Run ``code_call`` (a long call) in a child, SIGINT it 0.5 s after it starts; returns the
     latency from SIGINT to KeyboardInterrupt."""
     code = f"""
@@ -301,8 +324,12 @@ say("CAUGHT", repr(caught))
 """
     script = PRELUDE + code + "\nsay('CHILD-DONE')\n"
     p = subprocess.Popen(
-        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True, preexec_fn=lambda: _limits(address_space),
+        [sys.executable, "-c", script],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: _limits(address_space),
         env={**os.environ, "PYTHONFAULTHANDLER": "1"},
     )
     try:
@@ -429,7 +456,8 @@ def test_ctrl_c_during_a_theory_grid() -> None:
 def test_sigint_is_not_lost_for_short_calls() -> None:
     """After an interrupted long call, short calls run normally (no pending flag left set)."""
     t0 = time.monotonic()
-    run_child("""
+    run_child(
+        """
     import signal
     X = rng.standard_normal((256, 32)).astype(np.float32)
     y = rng.integers(0, 3, 256)
@@ -442,5 +470,7 @@ def test_sigint_is_not_lost_for_short_calls() -> None:
     for _ in range(50):
         net.fit(X, y, epochs=1)
         fi.init.normal_(np.zeros(1000, np.float32))
-    """, timeout=60)
+    """,
+        timeout=60,
+    )
     assert time.monotonic() - t0 < 60

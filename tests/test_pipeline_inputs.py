@@ -9,10 +9,9 @@ layout or a read-only buffer are an error naming the problem, and are left untou
 
 from __future__ import annotations
 
+import fastinit as fi
 import numpy as np
 import pytest
-
-import fastinit as fi
 from fastinit import init as I  # noqa: N812
 
 rng = np.random.default_rng(0)
@@ -22,8 +21,9 @@ ONEHOT64 = np.eye(3)[LABELS]
 
 
 def _net(dtype=np.float32, output="softmax", sizes=(4, 6, 3)):
-    return fi.MLP(list(sizes), activation="tanh", output=output, dtype=dtype,
-                  generator=fi.Generator(0))
+    return fi.MLP(
+        list(sizes), activation="tanh", output=output, dtype=dtype, generator=fi.Generator(0)
+    )
 
 
 def _readonly(a):
@@ -154,13 +154,14 @@ def test_sklearn_loader_data_trains_a_float32_net() -> None:
     X, y = datasets.load_iris(return_X_y=True)  # float64, int64
     X = (X - X.mean(0)) / X.std(0)
     net = fi.MLP([4, 16, 3], output="softmax", generator=fi.Generator(0))
-    h = net.fit(X, y, epochs=30, batch_size=16, optimizer="adam", lr=1e-2,
-                generator=fi.Generator(0))
+    h = net.fit(
+        X, y, epochs=30, batch_size=16, optimizer="adam", lr=1e-2, generator=fi.Generator(0)
+    )
     assert h.epoch_loss[-1] < h.epoch_loss[0]
     assert X.dtype == np.float64
 
 
-# --------------------------------------------------------------------------- in-place targets
+# ---- in-place targets
 
 FILLS = {
     "uniform_": lambda w: I.uniform_(w),

@@ -18,14 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import fastinit as fi
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
-import fastinit as fi
 from fastinit import init as I  # noqa: N812
 from fastinit import optim, theory
+from hypothesis import given
+from hypothesis import strategies as st
 
 PLUMBING = (
     "Unable to cast",
@@ -54,7 +53,7 @@ def _memory_cap():
     resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
-# --------------------------------------------------------------------------- value strategies
+# ---- value strategies
 
 _OBJ = st.just(object())
 _NUMARR = st.just(np.array([1.0, 2.0]))
@@ -66,47 +65,102 @@ def _wrong(kind: str, optional: bool) -> st.SearchStrategy:
     text = st.text(alphabet="xyzq_ 0.1", max_size=5)
     common = [none, st.binary(max_size=3), _OBJ, st.complex_numbers(max_magnitude=10)]
     if kind == "int":
-        return st.one_of(*common, st.floats(), text, st.lists(st.integers(0, 4), max_size=2),
-                         _NUMARR)
+        return st.one_of(
+            *common, st.floats(), text, st.lists(st.integers(0, 4), max_size=2), _NUMARR
+        )
     if kind == "real":
-        return st.one_of(*common, text, st.lists(st.floats(0, 1), max_size=2), _NUMARR,
-                         st.just({"a": 1.0}))
+        return st.one_of(
+            *common, text, st.lists(st.floats(0, 1), max_size=2), _NUMARR, st.just({"a": 1.0})
+        )
     if kind == "name":
-        return st.one_of(none, _OBJ, st.integers(), st.floats(), st.binary(max_size=3),
-                         st.text(alphabet="xyzq_", max_size=6),
-                         st.lists(st.text(alphabet="xyz", max_size=3), min_size=1, max_size=1))
+        return st.one_of(
+            none,
+            _OBJ,
+            st.integers(),
+            st.floats(),
+            st.binary(max_size=3),
+            st.text(alphabet="xyzq_", max_size=6),
+            st.lists(st.text(alphabet="xyz", max_size=3), min_size=1, max_size=1),
+        )
     if kind == "bool":
-        return st.one_of(none, _OBJ, st.integers(), st.floats(), st.text(max_size=4),
-                         st.lists(st.booleans(), max_size=2))
+        return st.one_of(
+            none,
+            _OBJ,
+            st.integers(),
+            st.floats(),
+            st.text(max_size=4),
+            st.lists(st.booleans(), max_size=2),
+        )
     if kind == "generator":
-        return st.one_of(st.integers(), st.floats(), st.text(max_size=3), _OBJ,
-                         st.just(np.random.default_rng(0)))
+        return st.one_of(
+            st.integers(), st.floats(), st.text(max_size=3), _OBJ, st.just(np.random.default_rng(0))
+        )
     if kind == "array":
-        return st.one_of(none, _OBJ, st.integers(), st.text(max_size=3),
-                         st.just(np.array([["a", "b"]])), st.just(np.zeros((6, 4), complex)),
-                         st.just(np.zeros((6, 7))), st.just([[1.0, "a"]]))
+        return st.one_of(
+            none,
+            _OBJ,
+            st.integers(),
+            st.text(max_size=3),
+            st.just(np.array([["a", "b"]])),
+            st.just(np.zeros((6, 4), complex)),
+            st.just(np.zeros((6, 7))),
+            st.just([[1.0, "a"]]),
+        )
     if kind == "tensor":
-        return st.one_of(none, _OBJ, st.integers(), st.floats(), st.text(max_size=3),
-                         st.just([[1.0, 2.0]]), st.just(np.zeros((2, 3), np.int64)),
-                         st.just(np.zeros((2, 3), np.float16)))
+        return st.one_of(
+            none,
+            _OBJ,
+            st.integers(),
+            st.floats(),
+            st.text(max_size=3),
+            st.just([[1.0, 2.0]]),
+            st.just(np.zeros((2, 3), np.int64)),
+            st.just(np.zeros((2, 3), np.float16)),
+        )
     if kind == "grads":
-        return st.one_of(none, _OBJ, st.integers(), st.text(max_size=3), st.just([None]),
-                         st.just([np.zeros(3, np.int64)]), st.just([np.zeros(3, complex)]),
-                         st.just([[1.0, 2.0]]))
+        return st.one_of(
+            none,
+            _OBJ,
+            st.integers(),
+            st.text(max_size=3),
+            st.just([None]),
+            st.just([np.zeros(3, np.int64)]),
+            st.just([np.zeros(3, complex)]),
+            st.just([[1.0, 2.0]]),
+        )
     if kind == "net":
-        return st.one_of(none, _OBJ, st.integers(), st.text(max_size=3),
-                         st.just(fi.Generator(0)), st.just(np.zeros((2, 2))))
+        return st.one_of(
+            none,
+            _OBJ,
+            st.integers(),
+            st.text(max_size=3),
+            st.just(fi.Generator(0)),
+            st.just(np.zeros((2, 2))),
+        )
     if kind == "dtype":
-        return st.one_of(_OBJ, st.integers(), st.sampled_from(
-            ["float16", "int32", "int64", "complex64", "nope", np.int8, np.bool_]))
+        return st.one_of(
+            _OBJ,
+            st.integers(),
+            st.sampled_from(["float16", "int32", "int64", "complex64", "nope", np.int8, np.bool_]),
+        )
     if kind == "shape":
-        return st.one_of(none, _OBJ, st.floats(), st.text(alphabet="xy", max_size=3),
-                         st.lists(st.floats(0.5, 3.5), min_size=1, max_size=2),
-                         st.integers(max_value=-1),
-                         st.lists(st.integers(max_value=-1), min_size=1, max_size=2))
+        return st.one_of(
+            none,
+            _OBJ,
+            st.floats(),
+            st.text(alphabet="xy", max_size=3),
+            st.lists(st.floats(0.5, 3.5), min_size=1, max_size=2),
+            st.integers(max_value=-1),
+            st.lists(st.integers(max_value=-1), min_size=1, max_size=2),
+        )
     if kind == "grid":
-        return st.one_of(none, _OBJ, st.text(alphabet="xy", min_size=1, max_size=3),
-                         st.just([["a"]]), st.just([1.0, "a"]))
+        return st.one_of(
+            none,
+            _OBJ,
+            st.text(alphabet="xy", min_size=1, max_size=3),
+            st.just([["a"]]),
+            st.just([1.0, "a"]),
+        )
     if kind == "callable":
         return st.one_of(st.integers(), st.text(max_size=3), st.floats())
     raise AssertionError(kind)
@@ -115,13 +169,18 @@ def _wrong(kind: str, optional: bool) -> st.SearchStrategy:
 def _odd(kind: str, huge: bool) -> st.SearchStrategy:
     """Values of the right type, often out of range: they may raise (cleanly)."""
     if kind == "int":
-        big = st.integers(min_value=2**31, max_value=2**70) if huge else st.integers(
-            min_value=2**63, max_value=2**70)
+        big = (
+            st.integers(min_value=2**31, max_value=2**70)
+            if huge
+            else st.integers(min_value=2**63, max_value=2**70)
+        )
         return st.one_of(st.integers(min_value=-(2**70), max_value=-1), big, st.just(0))
     if kind == "real":
-        return st.one_of(st.floats(allow_nan=True, allow_infinity=True),
-                         st.integers(min_value=-(10**400), max_value=10**400),
-                         st.sampled_from([0.0, -1.0, -0.0]))
+        return st.one_of(
+            st.floats(allow_nan=True, allow_infinity=True),
+            st.integers(min_value=-(10**400), max_value=10**400),
+            st.sampled_from([0.0, -1.0, -0.0]),
+        )
     if kind == "name":
         return st.sampled_from(["", "RELU", "relu ", "nan", "none", "default"])
     return st.nothing()
@@ -168,13 +227,26 @@ R, I_, N, B = Arg("real"), Arg("int"), Arg("name"), Arg("bool")
 G = Arg("generator", optional=True)
 
 FIT_ARGS = {
-    "X": Arg("array"), "y": Arg("array", name="y"),
-    "epochs": I_, "batch_size": I_, "optimizer": N, "lr": R, "momentum": R, "dampening": R,
-    "nesterov": B, "weight_decay": Arg("real", optional=True),
-    "betas": Arg("real", wrap=lambda v: (v, 0.999)), "eps": R,
-    "clip_norm": Arg("real", optional=True), "clip_value": Arg("real", optional=True),
-    "clip_mode": Arg("name", optional=True), "norm_type": R, "shuffle": B, "generator": G,
-    "callback_every": Arg("int", huge=True), "callback": Arg("callable", optional=True),
+    "X": Arg("array"),
+    "y": Arg("array", name="y"),
+    "epochs": I_,
+    "batch_size": I_,
+    "optimizer": N,
+    "lr": R,
+    "momentum": R,
+    "dampening": R,
+    "nesterov": B,
+    "weight_decay": Arg("real", optional=True),
+    "betas": Arg("real", wrap=lambda v: (v, 0.999)),
+    "eps": R,
+    "clip_norm": Arg("real", optional=True),
+    "clip_value": Arg("real", optional=True),
+    "clip_mode": Arg("name", optional=True),
+    "norm_type": R,
+    "shuffle": B,
+    "generator": G,
+    "callback_every": Arg("int", huge=True),
+    "callback": Arg("callable", optional=True),
 }
 
 
@@ -206,20 +278,42 @@ FILL_ARGS: dict[str, tuple[Callable[..., Any], dict[str, Arg]]] = {
     "zeros_": (I.zeros_, {}),
     "eye_": (I.eye_, {}),
     "zero_": (I.zero_, {}),
-    "xavier_uniform_": (I.xavier_uniform_, {"gain": R, "generator": G,
-                                            "fan_in": Arg("real", optional=True),
-                                            "fan_out": Arg("real", optional=True)}),
+    "xavier_uniform_": (
+        I.xavier_uniform_,
+        {
+            "gain": R,
+            "generator": G,
+            "fan_in": Arg("real", optional=True),
+            "fan_out": Arg("real", optional=True),
+        },
+    ),
     "xavier_normal_": (I.xavier_normal_, {"gain": R, "generator": G}),
-    "kaiming_uniform_": (I.kaiming_uniform_, {"a": R, "mode": N, "nonlinearity": N,
-                                              "generator": G,
-                                              "fan_in": Arg("real", optional=True)}),
-    "kaiming_normal_": (I.kaiming_normal_, {"a": R, "mode": N, "nonlinearity": N,
-                                            "generator": G,
-                                            "fan_out": Arg("real", optional=True)}),
+    "kaiming_uniform_": (
+        I.kaiming_uniform_,
+        {
+            "a": R,
+            "mode": N,
+            "nonlinearity": N,
+            "generator": G,
+            "fan_in": Arg("real", optional=True),
+        },
+    ),
+    "kaiming_normal_": (
+        I.kaiming_normal_,
+        {
+            "a": R,
+            "mode": N,
+            "nonlinearity": N,
+            "generator": G,
+            "fan_out": Arg("real", optional=True),
+        },
+    ),
     "orthogonal_": (I.orthogonal_, {"gain": R, "generator": G}),
     "sparse_": (I.sparse_, {"sparsity": R, "std": R, "generator": G}),
-    "variance_scaling_": (I.variance_scaling_, {"scale": R, "mode": N, "distribution": N,
-                                                "generator": G}),
+    "variance_scaling_": (
+        I.variance_scaling_,
+        {"scale": R, "mode": N, "distribution": N, "generator": G},
+    ),
     "he_normal_": (I.he_normal_, {"generator": G}),
     "glorot_uniform_": (I.glorot_uniform_, {"generator": G}),
 }
@@ -227,158 +321,269 @@ FILL_BASE = {"sparse_": {"sparsity": 0.5}, "constant_": {"val": 1.0}}
 
 ENTRIES: dict[str, Entry] = {
     "MLP": Entry(
-        fi.MLP, lambda: {"layer_sizes": [4, 5, 3]},
+        fi.MLP,
+        lambda: {"layer_sizes": [4, 5, 3]},
         {
             "layer_sizes": Arg("int", wrap=lambda v: [4, v, 3]),
-            "activation": N, "output": N, "init": N, "bias_init": N, "dtype": Arg("dtype"),
+            "activation": N,
+            "output": N,
+            "init": N,
+            "bias_init": N,
+            "dtype": Arg("dtype"),
             "generator": G,
         },
     ),
     "MLP.fit": Entry(
-        _fit, lambda: {"net": _net(), "X": X, "y": Y, "callback": _stop, "callback_every": 1},
+        _fit,
+        lambda: {"net": _net(), "X": X, "y": Y, "callback": _stop, "callback_every": 1},
         FIT_ARGS,
     ),
-    "MLP.forward": Entry(_method("forward"), lambda: {"net": _net(), "X": X},
-                         {"X": Arg("array")}),
-    "MLP.loss": Entry(_method("loss"), lambda: {"net": _net(), "X": X, "y": Y},
-                      {"X": Arg("array"), "y": Arg("array")}),
+    "MLP.forward": Entry(_method("forward"), lambda: {"net": _net(), "X": X}, {"X": Arg("array")}),
+    "MLP.loss": Entry(
+        _method("loss"),
+        lambda: {"net": _net(), "X": X, "y": Y},
+        {"X": Arg("array"), "y": Arg("array")},
+    ),
     "MLP.loss_and_grad": Entry(
-        _method("loss_and_grad"), lambda: {"net": _net(), "X": X, "y": Y},
+        _method("loss_and_grad"),
+        lambda: {"net": _net(), "X": X, "y": Y},
         {"X": Arg("array"), "y": Arg("array"), "grads": Arg("grads", optional=True)},
     ),
     "MLP.cache": Entry(
-        lambda **kw: _run_cache(**kw), lambda: {"kind": "Z", "layer": 0},
+        lambda **kw: _run_cache(**kw),
+        lambda: {"kind": "Z", "layer": 0},
         {"kind": N, "layer": I_},
     ),
     "MLP.reset_parameters": Entry(
-        _method("reset_parameters"), lambda: {"net": _net()},
+        _method("reset_parameters"),
+        lambda: {"net": _net()},
         {"init": N, "bias_init": N, "generator": G},
     ),
     "MLP.weights[l]=": Entry(
-        lambda l: _net().weights.__setitem__(l, np.zeros((5, 4))), lambda: {"l": 0},
+        lambda l: _net().weights.__setitem__(l, np.zeros((5, 4))),
+        lambda: {"l": 0},
         {"l": Arg("int", name="layer")},
     ),
     "diagnose": Entry(
-        fi.diagnose, lambda: {"net": _net(), "X": X, "y": Y},
-        {"net": Arg("net"), "X": Arg("array"), "y": Arg("array", optional=True),
-         "generator": G},
+        fi.diagnose,
+        lambda: {"net": _net(), "X": X, "y": Y},
+        {"net": Arg("net"), "X": Arg("array"), "y": Arg("array", optional=True), "generator": G},
     ),
     "init_network_": Entry(
-        fi.init_network_, lambda: {"net": _net(), "scheme": "sigma"},
-        {"net": Arg("net"), "scheme": N, "generator": G, "X": Arg("array", optional=True),
-         "std": R, "sigma_w": R, "sigma_b": R},
+        fi.init_network_,
+        lambda: {"net": _net(), "scheme": "sigma"},
+        {
+            "net": Arg("net"),
+            "scheme": N,
+            "generator": G,
+            "X": Arg("array", optional=True),
+            "std": R,
+            "sigma_w": R,
+            "sigma_b": R,
+        },
     ),
     "sweep": Entry(
         fi.sweep,
-        lambda: {"init": "kaiming_normal", "activation": "relu", "depth": 1, "width": 4,
-                 "seeds": 1, "batch": 4, "classes": 2, "progress": False},
+        lambda: {
+            "init": "kaiming_normal",
+            "activation": "relu",
+            "depth": 1,
+            "width": 4,
+            "seeds": 1,
+            "batch": 4,
+            "classes": 2,
+            "progress": False,
+        },
         {
-            "init": N, "activation": N, "depth": I_, "width": I_,
-            "seeds": Arg("int", huge=False), "steps": Arg("int", huge=False),
-            "threads": Arg("int", optional=True, huge=False), "batch": I_, "classes": I_,
-            "sigma_w": Arg("real", optional=True), "sigma_b": Arg("real", optional=True),
-            "normal_std": R, "optimizer": N, "lr": R, "momentum": R,
-            "clip_norm": Arg("real", optional=True), "clip_value": Arg("real", optional=True),
-            "dtype": Arg("dtype"), "seed": Arg("int", huge=False),
-            "chunk_size": Arg("int", optional=True), "critical_sigma_b": R,
+            "init": N,
+            "activation": N,
+            "depth": I_,
+            "width": I_,
+            "seeds": Arg("int", huge=False),
+            "steps": Arg("int", huge=False),
+            "threads": Arg("int", optional=True, huge=False),
+            "batch": I_,
+            "classes": I_,
+            "sigma_w": Arg("real", optional=True),
+            "sigma_b": Arg("real", optional=True),
+            "normal_std": R,
+            "optimizer": N,
+            "lr": R,
+            "momentum": R,
+            "clip_norm": Arg("real", optional=True),
+            "clip_value": Arg("real", optional=True),
+            "dtype": Arg("dtype"),
+            "seed": Arg("int", huge=False),
+            "chunk_size": Arg("int", optional=True),
+            "critical_sigma_b": R,
             "progress": Arg("bool", optional=True),
         },
     ),
     "clip_grad_norm_": Entry(
-        fi.clip_grad_norm_, lambda: {"grads": _grads(), "max_norm": 1.0},
+        fi.clip_grad_norm_,
+        lambda: {"grads": _grads(), "max_norm": 1.0},
         {"grads": Arg("grads"), "max_norm": R, "norm_type": R, "error_if_nonfinite": B},
     ),
     "clip_grad_value_": Entry(
-        fi.clip_grad_value_, lambda: {"grads": _grads(), "clip_value": 1.0},
+        fi.clip_grad_value_,
+        lambda: {"grads": _grads(), "clip_value": 1.0},
         {"grads": Arg("grads"), "clip_value": R},
     ),
     "clip_by_norm_": Entry(
-        fi.clip_by_norm_, lambda: {"grads": _grads(), "threshold": 1.0},
+        fi.clip_by_norm_,
+        lambda: {"grads": _grads(), "threshold": 1.0},
         {"grads": Arg("grads"), "threshold": R},
     ),
     "total_norm": Entry(
-        fi.total_norm, lambda: {"grads": _grads()},
+        fi.total_norm,
+        lambda: {"grads": _grads()},
         {"grads": Arg("grads"), "norm_type": R},
     ),
     "Generator": Entry(fi.Generator, dict, {"seed": I_, "stream": I_, "offset": I_}),
-    "Generator.spawn": Entry(lambda n: fi.Generator(0).spawn(n), lambda: {"n": 2},
-                             {"n": Arg("int", huge=False)}),
-    "Generator.offset=": Entry(_setter(lambda: fi.Generator(0), "offset"),
-                               lambda: {"value": 0}, {"value": Arg("int", name="offset")}),
+    "Generator.spawn": Entry(
+        lambda n: fi.Generator(0).spawn(n), lambda: {"n": 2}, {"n": Arg("int", huge=False)}
+    ),
+    "Generator.offset=": Entry(
+        _setter(lambda: fi.Generator(0), "offset"),
+        lambda: {"value": 0},
+        {"value": Arg("int", name="offset")},
+    ),
     "manual_seed": Entry(fi.manual_seed, lambda: {"seed": 0}, {"seed": I_}),
     "set_num_threads": Entry(
-        fi.set_num_threads, lambda: {"n": 1}, {"n": Arg("int", huge=False)},
+        fi.set_num_threads,
+        lambda: {"n": 1},
+        {"n": Arg("int", huge=False)},
     ),
     "init.calculate_gain": Entry(
-        I.calculate_gain, lambda: {"nonlinearity": "leaky_relu"},
+        I.calculate_gain,
+        lambda: {"nonlinearity": "leaky_relu"},
         {"nonlinearity": N, "param": Arg("real", optional=True)},
     ),
     "init.compute_fans": Entry(
-        I.compute_fans, lambda: {"shape": (3, 4)},
-        {"shape": Arg("shape"), "fan_in": Arg("real", optional=True),
-         "fan_out": Arg("real", optional=True)},
+        I.compute_fans,
+        lambda: {"shape": (3, 4)},
+        {
+            "shape": Arg("shape"),
+            "fan_in": Arg("real", optional=True),
+            "fan_out": Arg("real", optional=True),
+        },
     ),
     "init.get": Entry(I.get, lambda: {"name": "normal"}, {"name": N}),
     "init.normal (twin)": Entry(
-        I.normal, lambda: {"shape": (3, 4)},
+        I.normal,
+        lambda: {"shape": (3, 4)},
         {"shape": Arg("shape"), "dtype": Arg("dtype"), "std": R},
     ),
-    "init.dirac_": Entry(I.dirac_, lambda: {"tensor": np.zeros((4, 2, 3), np.float32)},
-                         {"tensor": Arg("tensor"), "groups": Arg("int", huge=False)}),
+    "init.dirac_": Entry(
+        I.dirac_,
+        lambda: {"tensor": np.zeros((4, 2, 3), np.float32)},
+        {"tensor": Arg("tensor"), "groups": Arg("int", huge=False)},
+    ),
     "init.lsuv_": Entry(
-        I.lsuv_, lambda: {"net": _net(), "X": X},
-        {"net": Arg("net"), "X": Arg("array"), "tol": R, "max_iter": Arg("int", huge=False),
-         "orthogonal_init": B, "generator": G},
+        I.lsuv_,
+        lambda: {"net": _net(), "X": X},
+        {
+            "net": Arg("net"),
+            "X": Arg("array"),
+            "tol": R,
+            "max_iter": Arg("int", huge=False),
+            "orthogonal_init": B,
+            "generator": G,
+        },
     ),
     "optim.SGD": Entry(
-        optim.SGD, lambda: {"net": _net()},
-        {"net": Arg("net"), "lr": R, "momentum": R, "dampening": R, "weight_decay": R,
-         "nesterov": B},
+        optim.SGD,
+        lambda: {"net": _net()},
+        {
+            "net": Arg("net"),
+            "lr": R,
+            "momentum": R,
+            "dampening": R,
+            "weight_decay": R,
+            "nesterov": B,
+        },
     ),
     "optim.Adam": Entry(
-        optim.Adam, lambda: {"net": _net()},
-        {"net": Arg("net"), "lr": R, "betas": Arg("real", wrap=lambda v: (0.9, v)), "eps": R,
-         "weight_decay": R},
+        optim.Adam,
+        lambda: {"net": _net()},
+        {
+            "net": Arg("net"),
+            "lr": R,
+            "betas": Arg("real", wrap=lambda v: (0.9, v)),
+            "eps": R,
+            "weight_decay": R,
+        },
     ),
     "optim.AdamW": Entry(
-        optim.AdamW, lambda: {"net": _net()},
+        optim.AdamW,
+        lambda: {"net": _net()},
         {"net": Arg("net"), "lr": R, "eps": R, "weight_decay": R},
     ),
-    "optim.step": Entry(lambda grads: optim.SGD(_net(), lr=0.1).step(grads),
-                        lambda: {"grads": _grads()}, {"grads": Arg("grads")}),
-    "optim.lr=": Entry(_setter(lambda: optim.Adam(_net()), "lr"), lambda: {"value": 0.1},
-                       {"value": Arg("real", name="lr")}),
+    "optim.step": Entry(
+        lambda grads: optim.SGD(_net(), lr=0.1).step(grads),
+        lambda: {"grads": _grads()},
+        {"grads": Arg("grads")},
+    ),
+    "optim.lr=": Entry(
+        _setter(lambda: optim.Adam(_net()), "lr"),
+        lambda: {"value": 0.1},
+        {"value": Arg("real", name="lr")},
+    ),
 }
 
 for _name, (_fn, _args) in FILL_ARGS.items():
     ENTRIES[f"init.{_name}"] = Entry(
-        _fn, lambda _n=_name: {"tensor": _w(), **FILL_BASE.get(_n, {})},
+        _fn,
+        lambda _n=_name: {"tensor": _w(), **FILL_BASE.get(_n, {})},
         {"tensor": Arg("tensor"), **_args},
     )
 
 _ACT = {"activation": N}
 _THEORY: dict[str, tuple[Callable[..., Any], dict[str, Any], dict[str, Arg]]] = {
-    "q_map": (theory.q_map, {"activation": "tanh", "q": 1.0, "sigma_w": 1.0, "sigma_b": 0.0},
-              {"q": R, "sigma_w": R, "sigma_b": R}),
-    "q_map_slope": (theory.q_map_slope, {"activation": "tanh", "q": 1.0, "sigma_w": 1.0},
-                    {"q": R, "sigma_w": R}),
-    "chi": (theory.chi, {"activation": "tanh", "q": 1.0, "sigma_w": 1.0},
-            {"q": R, "sigma_w": R}),
-    "fixed_point": (theory.fixed_point, {"activation": "tanh", "sigma_w": 1.5, "sigma_b": 0.1},
-                    {"sigma_w": R, "sigma_b": R, "q0": R}),
-    "q_star": (theory.q_star, {"activation": "tanh", "sigma_w": 1.5, "sigma_b": 0.1},
-               {"sigma_w": R, "sigma_b": R, "q0": R}),
-    "depth_scales": (theory.depth_scales,
-                     {"activation": "tanh", "sigma_w": 1.5, "sigma_b": 0.1},
-                     {"sigma_w": R, "sigma_b": R, "q0": R}),
-    "chi1": (theory.chi1, {"activation": "tanh", "sigma_w": 1.5, "sigma_b": 0.1},
-             {"sigma_w": R, "sigma_b": R, "q0": R}),
-    "critical_sigma_w": (theory.critical_sigma_w, {"activation": "tanh", "sigma_b": 0.1},
-                         {"sigma_b": R, "q0": R}),
-    "critical_line": (theory.critical_line, {"activation": "tanh", "sigma_b_grid": [0.1]},
-                      {"sigma_b_grid": Arg("grid"), "q0": R}),
+    "q_map": (
+        theory.q_map,
+        {"activation": "tanh", "q": 1.0, "sigma_w": 1.0, "sigma_b": 0.0},
+        {"q": R, "sigma_w": R, "sigma_b": R},
+    ),
+    "q_map_slope": (
+        theory.q_map_slope,
+        {"activation": "tanh", "q": 1.0, "sigma_w": 1.0},
+        {"q": R, "sigma_w": R},
+    ),
+    "chi": (theory.chi, {"activation": "tanh", "q": 1.0, "sigma_w": 1.0}, {"q": R, "sigma_w": R}),
+    "fixed_point": (
+        theory.fixed_point,
+        {"activation": "tanh", "sigma_w": 1.5, "sigma_b": 0.1},
+        {"sigma_w": R, "sigma_b": R, "q0": R},
+    ),
+    "q_star": (
+        theory.q_star,
+        {"activation": "tanh", "sigma_w": 1.5, "sigma_b": 0.1},
+        {"sigma_w": R, "sigma_b": R, "q0": R},
+    ),
+    "depth_scales": (
+        theory.depth_scales,
+        {"activation": "tanh", "sigma_w": 1.5, "sigma_b": 0.1},
+        {"sigma_w": R, "sigma_b": R, "q0": R},
+    ),
+    "chi1": (
+        theory.chi1,
+        {"activation": "tanh", "sigma_w": 1.5, "sigma_b": 0.1},
+        {"sigma_w": R, "sigma_b": R, "q0": R},
+    ),
+    "critical_sigma_w": (
+        theory.critical_sigma_w,
+        {"activation": "tanh", "sigma_b": 0.1},
+        {"sigma_b": R, "q0": R},
+    ),
+    "critical_line": (
+        theory.critical_line,
+        {"activation": "tanh", "sigma_b_grid": [0.1]},
+        {"sigma_b_grid": Arg("grid"), "q0": R},
+    ),
     "predicted_log_slopes": (
-        theory.predicted_log_slopes, {"activation": "tanh", "sigma_w": 1.0, "sigma_b": 0.0},
+        theory.predicted_log_slopes,
+        {"activation": "tanh", "sigma_w": 1.0, "sigma_b": 0.0},
         {"sigma_w": R, "sigma_b": R, "q0": R, "depth": Arg("int", huge=False)},
     ),
     "phase_diagram": (
@@ -397,7 +602,7 @@ def _run_cache(kind, layer):
     return net.cache(kind, layer)
 
 
-# --------------------------------------------------------------------------- the check
+# ---- the check
 
 
 def _names(msg: str, name: str) -> bool:
@@ -469,15 +674,18 @@ def test_every_argument_wrong_type(entry_name: str) -> None:
     assert not failures, f"{len(failures)} case(s):\n" + "\n".join(failures)
 
 
-# --------------------------------------------------------------------------- the issue's cases
+# ---- the issue's cases
 
 
 @pytest.mark.parametrize(
     "call, exc, arg",
     [
         (lambda: _net().fit(X, Y, lr="0.1"), TypeError, "lr"),
-        (lambda: fi.sweep("zeros", "relu", 1, 4, seeds=1, lr="0.1", progress=False),
-         TypeError, "lr"),
+        (
+            lambda: fi.sweep("zeros", "relu", 1, 4, seeds=1, lr="0.1", progress=False),
+            TypeError,
+            "lr",
+        ),
         (lambda: optim.SGD(_net(), lr="0.1"), TypeError, "lr"),
         (lambda: fi.set_num_threads(2**31), ValueError, "n"),
         (lambda: fi.set_num_threads("2"), TypeError, "n"),
@@ -489,8 +697,11 @@ def test_every_argument_wrong_type(entry_name: str) -> None:
         (lambda: fi.Generator(0).spawn(-1), ValueError, "n"),
         (lambda: fi.manual_seed(-1), ValueError, "seed"),
         (lambda: fi.manual_seed("0"), TypeError, "seed"),
-        (lambda: fi.sweep("zeros", "relu", 1, 4, seeds=1, seed=-1, progress=False),
-         ValueError, "seed"),
+        (
+            lambda: fi.sweep("zeros", "relu", 1, 4, seeds=1, seed=-1, progress=False),
+            ValueError,
+            "seed",
+        ),
         (lambda: I.normal_(_w(), std="1"), TypeError, "std"),
         (lambda: I.kaiming_normal_(_w(), mode=1), TypeError, "mode"),
         (lambda: I.kaiming_normal_(_w(), mode="fan_xx"), ValueError, "mode"),

@@ -9,10 +9,9 @@ import dataclasses
 import math
 import pickle
 
+import fastinit as fi
 import numpy as np
 import pytest
-
-import fastinit as fi
 from fastinit import optim
 
 PROTOCOLS = list(range(pickle.HIGHEST_PROTOCOL + 1))
@@ -48,7 +47,7 @@ def _equal_nan(a, b) -> bool:
     return type(a) is type(b) and a == b
 
 
-# --------------------------------------------------------------------------- MLP
+# ---- MLP
 
 
 @pytest.mark.parametrize("how", sorted(DEEP_COPIERS))
@@ -85,12 +84,14 @@ def test_mlp_copies_train_identically() -> None:
     X, y = _data()
     twin = _pickle(net, pickle.HIGHEST_PROTOCOL)
     h1 = net.fit(X, y, epochs=3, batch_size=5, optimizer="adam", lr=1e-2, generator=fi.Generator(9))
-    h2 = twin.fit(X, y, epochs=3, batch_size=5, optimizer="adam", lr=1e-2, generator=fi.Generator(9))
+    h2 = twin.fit(
+        X, y, epochs=3, batch_size=5, optimizer="adam", lr=1e-2, generator=fi.Generator(9)
+    )
     np.testing.assert_array_equal(h1.step_loss, h2.step_loss)
     np.testing.assert_array_equal(net.forward(X), twin.forward(X))
 
 
-# --------------------------------------------------------------------------- Grads
+# ---- Grads
 
 
 @pytest.mark.parametrize("how", sorted(DEEP_COPIERS))
@@ -112,7 +113,7 @@ def test_grads_roundtrip(how) -> None:
     opt.step(h)
 
 
-# --------------------------------------------------------------------------- optimizers
+# ---- optimizers
 
 OPTIMIZERS = {
     "sgd": lambda n: optim.SGD(n, lr=0.05, momentum=0.9, dampening=0.1, weight_decay=1e-3),
@@ -145,7 +146,8 @@ def test_optimizer_restored_after_3_steps_continues_bit_identically(kind, how) -
     assert restored.net is not net
     np.testing.assert_array_equal(restored.net.forward(X), net.forward(X))
     for a, b in zip(
-        dataclasses.astuple(_config(opt.config)), dataclasses.astuple(_config(restored.config)),
+        dataclasses.astuple(_config(opt.config)),
+        dataclasses.astuple(_config(restored.config)),
         strict=True,
     ):
         assert a == b
@@ -194,14 +196,21 @@ def test_optimizer_lr_change_survives_pickle() -> None:
     assert _pickle(opt, 2).lr == 0.025
 
 
-# --------------------------------------------------------------------------- Results, Diagnosis, History
+# ---- Results, Diagnosis, History
 
 
 @pytest.fixture(scope="module")
 def results():
     return fi.sweep(
-        ["zeros", "kaiming_normal"], ["relu", "tanh"], 2, 8, seeds=2, steps=2, batch=8,
-        classes=3, progress=False,
+        ["zeros", "kaiming_normal"],
+        ["relu", "tanh"],
+        2,
+        8,
+        seeds=2,
+        steps=2,
+        batch=8,
+        classes=3,
+        progress=False,
     )
 
 
@@ -237,7 +246,7 @@ def test_history_roundtrip_equals(how) -> None:
         assert _equal_nan(getattr(k, f.name), getattr(h, f.name)), f.name
 
 
-# --------------------------------------------------------------------------- Generator
+# ---- Generator
 
 
 @pytest.mark.parametrize("how", sorted(COPIERS))
@@ -265,31 +274,84 @@ def test_default_generator_pickles_as_a_value() -> None:
     assert (h.seed, h.stream, h.offset) == (g.seed, g.stream, g.offset)
 
 
-# --------------------------------------------------------------------------- configuration classes
+# ---- configuration classes
 
 
 def _configs():
     c = fi._core
-    oc = c.OptimConfig(kind="adamw", lr=3e-3, momentum=0.5, dampening=0.0, weight_decay=0.02,
-                       nesterov=True, beta1=0.8, beta2=0.95, eps=1e-6)
+    oc = c.OptimConfig(
+        kind="adamw",
+        lr=3e-3,
+        momentum=0.5,
+        dampening=0.0,
+        weight_decay=0.02,
+        nesterov=True,
+        beta1=0.8,
+        beta2=0.95,
+        eps=1e-6,
+    )
     cc = c.ClipConfig(mode="norm", threshold=1.5, norm_type=math.inf)
     sc = c.SchemeConfig("sigma", std=0.3, sigma_w=1.7, sigma_b=0.2)
     return {
-        "OptimConfig": (oc, ["kind", "lr", "momentum", "dampening", "weight_decay", "nesterov",
-                             "beta1", "beta2", "eps"]),
+        "OptimConfig": (
+            oc,
+            [
+                "kind",
+                "lr",
+                "momentum",
+                "dampening",
+                "weight_decay",
+                "nesterov",
+                "beta1",
+                "beta2",
+                "eps",
+            ],
+        ),
         "ClipConfig": (cc, ["mode", "threshold", "norm_type"]),
         "FitConfig": (
-            c.FitConfig(epochs=7, batch_size=3, shuffle=False, optim=oc, clip=cc,
-                        callback_every=11),
-            ["epochs", "batch_size", "shuffle", "callback_every", "optim.kind", "optim.lr",
-             "optim.beta2", "clip.mode", "clip.threshold", "clip.norm_type"],
+            c.FitConfig(
+                epochs=7, batch_size=3, shuffle=False, optim=oc, clip=cc, callback_every=11
+            ),
+            [
+                "epochs",
+                "batch_size",
+                "shuffle",
+                "callback_every",
+                "optim.kind",
+                "optim.lr",
+                "optim.beta2",
+                "clip.mode",
+                "clip.threshold",
+                "clip.norm_type",
+            ],
         ),
         "SchemeConfig": (sc, ["scheme", "std", "sigma_w", "sigma_b"]),
         "ExperimentConfig": (
-            c.ExperimentConfig(init=sc, activation=("elu", {"alpha": 0.5}), depth=3, width=9,
-                               classes=4, batch=5, steps=2, optim=oc, clip=cc),
-            ["init.scheme", "init.sigma_w", "activation", "depth", "width", "classes", "batch",
-             "steps", "optim.kind", "optim.eps", "clip.mode", "clip.threshold"],
+            c.ExperimentConfig(
+                init=sc,
+                activation=("elu", {"alpha": 0.5}),
+                depth=3,
+                width=9,
+                classes=4,
+                batch=5,
+                steps=2,
+                optim=oc,
+                clip=cc,
+            ),
+            [
+                "init.scheme",
+                "init.sigma_w",
+                "activation",
+                "depth",
+                "width",
+                "classes",
+                "batch",
+                "steps",
+                "optim.kind",
+                "optim.eps",
+                "clip.mode",
+                "clip.threshold",
+            ],
         ),
     }
 
@@ -318,15 +380,25 @@ def test_experiment_config_roundtrip_runs_identically() -> None:
     assert _equal_nan(dict(a[0]), dict(b[0]))
 
 
-# --------------------------------------------------------------------------- sweep results from processes
+# ---- sweep results from processes
 
 
 @pytest.mark.slow
 def test_pickled_sweep_result_equals_original_through_processes() -> None:
     from concurrent.futures import ProcessPoolExecutor
 
-    kw = dict(init=["kaiming_normal", "orthogonal"], activation="tanh", depth=2, width=8,
-              seeds=2, steps=1, batch=8, classes=3, progress=False, chunk_size=1)
+    kw = dict(
+        init=["kaiming_normal", "orthogonal"],
+        activation="tanh",
+        depth=2,
+        width=8,
+        seeds=2,
+        steps=1,
+        batch=8,
+        classes=3,
+        progress=False,
+        chunk_size=1,
+    )
     local = fi.sweep(**kw)
     with ProcessPoolExecutor(2) as ex:
         remote = fi.sweep(executor=ex, **kw)

@@ -12,10 +12,9 @@ import multiprocessing as mp
 import pickle
 from concurrent.futures import ProcessPoolExecutor
 
+import fastinit as fi
 import numpy as np
 import pytest
-
-import fastinit as fi
 from fastinit import init as I  # noqa: N812
 
 TIMEOUT = 120
@@ -98,8 +97,9 @@ def _use_everywhere(arrays: dict) -> None:
         m = fi.MLP([4, 3], dtype=dt, generator=fi.Generator(0))
         _, grads = m.loss_and_grad(arrays["X64"], np.zeros((8, 3)))
         assert grads.dtype == dt
-    r = fi.sweep("zeros", "relu", 1, 4, seeds=1, batch=4, classes=2, dtype=arrays["dtype64"],
-                 progress=False)
+    r = fi.sweep(
+        "zeros", "relu", 1, 4, seeds=1, batch=4, classes=2, dtype=arrays["dtype64"], progress=False
+    )
     assert len(r) == 1
 
 
@@ -193,18 +193,31 @@ def _identity(x):
 @pytest.mark.slow
 def test_dask_local_cluster() -> None:
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-        silence_logs=50,
-    ) as cluster, distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=50,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         arrays = client.submit(make_arrays, 0).result(timeout=TIMEOUT)
         filled = client.submit(fill_in_worker, 3).result(timeout=TIMEOUT)
         # a scattered array comes back as the worker's copy
-        X = client.submit(np.asarray, client.scatter(make_arrays(0)["X64"])).result(
-            timeout=TIMEOUT
+        X = client.submit(np.asarray, client.scatter(make_arrays(0)["X64"])).result(timeout=TIMEOUT)
+        kw = dict(
+            init=["kaiming_normal", "zeros"],
+            activation="tanh",
+            depth=2,
+            width=8,
+            seeds=2,
+            batch=4,
+            classes=3,
+            progress=False,
+            chunk_size=1,
         )
-        kw = dict(init=["kaiming_normal", "zeros"], activation="tanh", depth=2, width=8,
-                  seeds=2, batch=4, classes=3, progress=False, chunk_size=1)
         remote = fi.sweep(executor=client.get_executor(), **kw)
     _use_everywhere(arrays)
     np.testing.assert_array_equal(

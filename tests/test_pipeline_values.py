@@ -13,10 +13,9 @@ from __future__ import annotations
 import json
 import math
 
+import fastinit as fi
 import numpy as np
 import pytest
-
-import fastinit as fi
 from fastinit import init as I  # noqa: N812
 
 
@@ -31,7 +30,7 @@ def _data(n: int = 6, d: int = 4, classes: int = 3, dtype=np.float32):
     return X, y
 
 
-# --------------------------------------------------------------------------- generators
+# ---- generators
 
 BAD_GENERATORS = [0, 1, np.random.default_rng(0), "seed", 1.5, np.random.RandomState(0)]
 
@@ -77,7 +76,7 @@ def test_mlp_generator_is_used_not_the_global_one() -> None:
         assert not np.array_equal(wa, wc)
 
 
-# --------------------------------------------------------------------------- overflowing fills
+# ---- overflowing fills
 
 F32_BIG = 1e39  # not representable as float32
 
@@ -154,7 +153,7 @@ def test_normal_fill_in_range_is_finite() -> None:
     assert np.all(np.isfinite(w)) and np.std(w.astype(np.float64)) > 1e29
 
 
-# --------------------------------------------------------------------------- float counts
+# ---- float counts
 
 
 @pytest.mark.parametrize(
@@ -218,7 +217,7 @@ def test_integer_like_counts_are_accepted() -> None:
     assert h.epochs == 2 and net.layer_sizes == (4, 5, 3)
 
 
-# --------------------------------------------------------------------------- target shapes
+# ---- target shapes
 
 
 def _target_cases():
@@ -259,7 +258,7 @@ def test_loss_and_fit_target_of_wrong_shape_is_value_error(case: str) -> None:
         assert "shape" in str(info.value) or "y" in str(info.value), what
 
 
-# --------------------------------------------------------------------------- activation params
+# ---- activation params
 
 NOT_TAKEN = [
     ("relu", {"negative_slope": 0.1}),
@@ -279,7 +278,9 @@ def test_activation_parameter_not_taken_is_value_error(spec) -> None:
     (pname,) = params
     for what, call in {
         "MLP pair": lambda: fi.MLP([4, 5, 3], activation=(act, params)),
-        "MLP activation_kwargs": lambda: fi.MLP([4, 5, 3], activation=act, activation_kwargs=params),
+        "MLP activation_kwargs": lambda: fi.MLP(
+            [4, 5, 3], activation=act, activation_kwargs=params
+        ),
         "MLP list": lambda: fi.MLP([4, 5, 5, 3], activation=["tanh", (act, params)]),
         "theory.chi1": lambda: fi.theory.chi1(act, 1.0, 0.0, **params),
         "theory.q_map pair": lambda: fi.theory.q_map((act, params), 1.0, 1.0, 0.0),
@@ -301,7 +302,7 @@ def test_activation_parameters_taken_are_used() -> None:
     assert net.forward(X)[0, 0] == -0.25
 
 
-# --------------------------------------------------------------------------- clip_grad_value_
+# ---- clip_grad_value_
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -334,7 +335,7 @@ def test_clip_grad_value_equals_torch(dtype, clip: float) -> None:
         np.testing.assert_array_equal(a, p.grad.numpy(), err_msg=f"clip_value={clip}")
 
 
-# --------------------------------------------------------------------------- weight assignment
+# ---- weight assignment
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -400,7 +401,7 @@ def test_replacing_the_weights_list_is_refused_or_takes_effect() -> None:
     np.testing.assert_array_equal(net.forward(X), np.zeros((6, 3), np.float32))
 
 
-# --------------------------------------------------------------------------- JSON output
+# ---- JSON output
 
 
 def test_results_to_json_is_strict_json(tmp_path) -> None:
@@ -419,8 +420,19 @@ def test_results_to_json_is_strict_json(tmp_path) -> None:
 
 
 def test_results_to_json_with_inf_is_strict_json(tmp_path) -> None:
-    r = fi.sweep("normal", "relu", 3, 16, seeds=1, steps=3, lr=1e30, normal_std=50.0,
-                 batch=4, classes=3, progress=False)
+    r = fi.sweep(
+        "normal",
+        "relu",
+        3,
+        16,
+        seeds=1,
+        steps=3,
+        lr=1e30,
+        normal_std=50.0,
+        batch=4,
+        classes=3,
+        progress=False,
+    )
     path = r.to_json(tmp_path / "r.json")
     json.loads(path.read_text(), parse_constant=_reject_constant)
 
@@ -431,10 +443,32 @@ def test_cli_sweep_json_is_strict_json(tmp_path) -> None:
 
     out = tmp_path / "s.json"
     p = subprocess.run(
-        [sys.executable, "-m", "fastinit", "sweep", "--inits", "zeros,kaiming_normal",
-         "--activations", "relu", "--depths", "2", "--widths", "8", "--seeds", "1",
-         "--batch", "4", "--classes", "3", "--no-progress", "--json", str(out)],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "fastinit",
+            "sweep",
+            "--inits",
+            "zeros,kaiming_normal",
+            "--activations",
+            "relu",
+            "--depths",
+            "2",
+            "--widths",
+            "8",
+            "--seeds",
+            "1",
+            "--batch",
+            "4",
+            "--classes",
+            "3",
+            "--no-progress",
+            "--json",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert p.returncode == 0, p.stderr
     data = json.loads(out.read_text(), parse_constant=_reject_constant)

@@ -11,6 +11,7 @@
 #include <exception>
 #include <fastinit/errors.hpp>
 #include <fastinit/init.hpp>
+#include <fastinit/parallel.hpp>
 #include <fastinit/random.hpp>
 #include <fastinit/types.hpp>
 #include <memory>
@@ -73,28 +74,11 @@ TensorView<T> view(py::array& a) {
   return TensorView<T>{static_cast<T*>(a.mutable_data()), shape_of(a)};
 }
 
-// Calls f(TensorView<float>) or f(TensorView<double>) with the GIL released. Safe: the array is
-// kept alive by the caller's reference and the view holds no Python object.
-template <class F>
-py::array with_view(py::handle obj, const char* arg, F&& f) {
-  py::array a = as_ndarray(obj, arg);
-  check_inplace(a, arg);
-  if (is_f32(a)) {
-    auto v = view<float>(a);
-    py::gil_scoped_release nogil;
-    f(v);
-  } else {
-    auto v = view<double>(a);
-    py::gil_scoped_release nogil;
-    f(v);
-  }
-  return a;
-}
-
 // Ctrl-C for a long call that runs with the GIL released on the calling thread: poll() is cheap
 // (a clock read) and, at most every 50 ms, takes the GIL and runs Python's signal handlers. When
 // one raises (KeyboardInterrupt), poll() returns true from then on, and rethrow() raises the
-// Python error once the call has stopped and its objects are consistent.
+// Python error once the call has stopped and its objects are consistent. Use it through
+// interruptible(), which installs it as the calling thread's ScopedPoll (parallel.hpp).
 class Interrupt {
  public:
   bool poll() {
@@ -117,6 +101,49 @@ class Interrupt {
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
   std::unique_ptr<py::error_already_set> error_;
 };
+
+// Runs work() — which must release the GIL itself or run without it — so that Ctrl-C stops it
+// between tasks: the KeyboardInterrupt (or any error a signal handler raised) is raised here,
+// after work() has unwound.
+template <class F>
+auto interruptible(F&& work) {
+  Interrupt interrupt;
+  const std::function<bool()> poll = [&interrupt] { return interrupt.poll(); };
+  try {
+    ScopedPoll scope(poll);
+    if constexpr (std::is_void_v<decltype(work())>) {
+      work();
+      interrupt.rethrow();
+    } else {
+      auto r = work();
+      interrupt.rethrow();
+      return r;
+    }
+  } catch (const interrupted&) {
+    interrupt.rethrow();
+    throw;  // a poll that stopped without a Python error (not expected)
+  }
+}
+
+// Calls f(TensorView<float>) or f(TensorView<double>) with the GIL released. Safe: the array is
+// kept alive by the caller's reference and the view holds no Python object.
+template <class F>
+py::array with_view(py::handle obj, const char* arg, F&& f) {
+  py::array a = as_ndarray(obj, arg);
+  check_inplace(a, arg);
+  interruptible([&] {
+    if (is_f32(a)) {
+      auto v = view<float>(a);
+      py::gil_scoped_release nogil;
+      f(v);
+    } else {
+      auto v = view<double>(a);
+      py::gil_scoped_release nogil;
+      f(v);
+    }
+  });
+  return a;
+}
 
 // The process-wide default generator (Python-level state; the C++ core has no globals).
 struct DefaultGenerator {
@@ -173,6 +200,23 @@ inline std::int64_t size_from_int(const py::handle& d) {
   if (overflow < 0) throw value_error("argument 'shape': sizes must be non-negative");
   if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
   return static_cast<std::int64_t>(v);
+}
+
+// An integer argument (a Python int or anything with __index__; not a bool, not a float) in
+// [lo, hi]: TypeError / ValueError naming the argument otherwise. For the arguments that a plain
+// C++ integer parameter would turn into pybind11's "incompatible function arguments".
+template <class I>
+I int_arg(const py::handle& v, const char* fn, const char* arg, I lo, I hi) {
+  if (py::isinstance<py::bool_>(v) || !PyIndex_Check(v.ptr()))
+    throw py::type_error(detail::cat(fn, ": argument '", arg, "': expected an integer, got ",
+                                     py::str(py::type::of(v).attr("__name__")).cast<std::string>(),
+                                     " ", py::repr(v).cast<std::string>()));
+  py::int_ i = py::reinterpret_steal<py::int_>(PyNumber_Index(v.ptr()));
+  if (!i) throw py::error_already_set();
+  if (i < py::int_(lo) || i > py::int_(hi))
+    throw value_error(detail::cat(fn, ": argument '", arg, "' must be in [", lo, ", ", hi,
+                                  "], got ", py::str(i).cast<std::string>()));
+  return i.cast<I>();
 }
 
 inline std::vector<std::int64_t> parse_shape(const py::handle& shape) {

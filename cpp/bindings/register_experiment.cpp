@@ -55,12 +55,11 @@ void register_experiment(py::module_& m) {
         std::vector<Generator> gens;
         for (auto g : generators) gens.push_back(*get_generator(g));
         const char code = dtype_code(dtype);
-        std::vector<ExperimentResult> rs;
-        {
+        auto rs = interruptible([&] {
           py::gil_scoped_release nogil;
           ScopedThreadLimit limit(threads);  // this call only; 0: the process-wide setting
-          rs = code == 'f' ? run_sweep<float>(configs, gens) : run_sweep<double>(configs, gens);
-        }
+          return code == 'f' ? run_sweep<float>(configs, gens) : run_sweep<double>(configs, gens);
+        });
         py::list out;
         for (const auto& r : rs) {
           py::dict d = diagnosis_dict(r.diagnosis);

@@ -165,15 +165,12 @@ void bind_mlp(py::module_& m, const char* mlp_name, const char* grads_name) {
                 }
               };
             }
-            Interrupt interrupt;
-            History h;
-            {
+            History h = interruptible([&] {
               py::gil_scoped_release nogil;
               NetLock lk(net);
-              h = fit(net, in.map(), t.t, c, *gen, cb, [&] { return interrupt.poll(); });
-            }
+              return fit(net, in.map(), t.t, c, *gen, cb);
+            });
             if (cb_error) std::rethrow_exception(cb_error);
-            interrupt.rethrow();
             return history_dict(h);
           },
           py::arg("X"), py::arg("y"), py::arg("config"), py::arg("generator") = py::none(),

@@ -3,25 +3,37 @@
 
 namespace fastinit::py_glue {
 
+namespace {
+std::uint64_t u64_arg(const py::handle& v, const char* fn, const char* arg) {
+  return int_arg<std::uint64_t>(v, fn, arg, 0, std::numeric_limits<std::uint64_t>::max());
+}
+}  // namespace
+
 void register_random(py::module_& m) {
   py::class_<Generator, std::shared_ptr<Generator>>(
       m, "Generator", py::module_local(),
       "Philox4x32-10 counter-based generator: element i of a fill is a pure function of "
       "(seed, stream, offset + i // elements_per_block).")
-      .def(py::init([](std::uint64_t seed, std::uint64_t stream, std::uint64_t offset) {
-             return std::make_shared<Generator>(seed, stream, offset);
+      .def(py::init([](const py::object& seed, const py::object& stream, const py::object& offset) {
+             return std::make_shared<Generator>(u64_arg(seed, "Generator", "seed"),
+                                                u64_arg(stream, "Generator", "stream"),
+                                                u64_arg(offset, "Generator", "offset"));
            }),
            py::arg("seed") = 0, py::arg("stream") = 0, py::arg("offset") = 0)
       .def_property_readonly("seed", &Generator::seed, "The 64-bit key.")
       .def_property_readonly("stream", &Generator::stream, "The 64-bit stream id.")
-      .def_property("offset", &Generator::offset, &Generator::set_offset,
-                    "The next unused 128-bit block of the stream.")
+      .def_property(
+          "offset", &Generator::offset,
+          [](Generator& g, const py::object& v) {
+            g.set_offset(u64_arg(v, "Generator", "offset"));
+          },
+          "The next unused 128-bit block of the stream.")
       .def_property_readonly("spawned", &Generator::spawned, "How many children were spawned.")
       .def("_restore_spawned", &Generator::set_spawned, py::arg("n"), "Used by unpickling.")
       .def(
           "spawn",
-          [](Generator& g, std::int64_t n) {
-            if (n < 0) throw value_error(detail::cat("spawn: n must be >= 0, got ", n));
+          [](Generator& g, const py::object& n_) {
+            const auto n = int_arg<std::int64_t>(n_, "spawn", "n", 0, std::int64_t{1} << 40);
             auto kids = g.spawn(static_cast<std::size_t>(n));
             std::vector<std::shared_ptr<Generator>> out;
             for (auto& k : kids) out.push_back(std::make_shared<Generator>(k));
@@ -47,7 +59,8 @@ void register_random(py::module_& m) {
   m.def("default_generator", &default_generator, "The generator used when generator=None.");
   m.def(
       "manual_seed",
-      [](std::uint64_t seed) {
+      [](const py::object& seed_) {
+        const std::uint64_t seed = u64_arg(seed_, "manual_seed", "seed");
         auto& s = default_generator_state();
         std::lock_guard<std::mutex> lk(s.m);
         s.gen = std::make_shared<Generator>(seed);
@@ -65,8 +78,14 @@ void register_random(py::module_& m) {
       "The seed of the default generator.");
 
   m.def("get_num_threads", &get_num_threads, "Threads used by fastinit's parallel loops.");
-  m.def("set_num_threads", &set_num_threads, py::arg("n"),
-        "Set the number of threads (results are bit-identical for any value).");
+  m.def(
+      "set_num_threads",
+      [](const py::object& n) {
+        const int k = int_arg<int>(n, "set_num_threads", "n", 1, kMaxThreads);
+        py::gil_scoped_release nogil;  // it waits for a running parallel region to finish
+        set_num_threads(k);
+      },
+      py::arg("n"), "Set the number of threads (results are bit-identical for any value).");
 
   m.def(
       "philox4x32_10",

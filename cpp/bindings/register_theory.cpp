@@ -137,11 +137,10 @@ void register_theory(py::module_& m) {
          const Params& p) {
         const Activation a = theory_activation(act, p);
         const auto w = grid(sw, "sigma_w_grid"), b = grid(sb, "sigma_b_grid");
-        Matrix<double> out;
-        {
+        Matrix<double> out = interruptible([&] {
           py::gil_scoped_release nogil;
-          out = theory::phase_diagram(a, w, b, q0);
-        }
+          return theory::phase_diagram(a, w, b, q0);
+        });
         return py::array_t<double>(
             {static_cast<py::ssize_t>(out.rows()), static_cast<py::ssize_t>(out.cols())},
             out.data());

@@ -33,6 +33,10 @@ struct nonfinite_error : value_error {
 struct dtype_error : std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
+// A long call stopped because its caller asked (ScopedPoll in parallel.hpp: Ctrl-C in Python).
+struct interrupted : std::runtime_error {
+  interrupted() : std::runtime_error("interrupted") {}
+};
 // A size whose byte count cannot be represented or allocated.
 struct size_error : std::bad_alloc {
   explicit size_error(std::string msg) : msg_(std::move(msg)) {}

@@ -113,6 +113,12 @@ void normal_fill(T* out, std::size_t n, double mean, double std, Generator& gen)
   detail::check_finite("normal_", "mean", mean);
   detail::check_finite("normal_", "std", std);
   if (std < 0) throw value_error(detail::cat("normal_: std must be >= 0, got ", std));
+  // Box–Muller's |z| stays below 9 (sqrt(-2 ln 2^-53) = 8.6): every sample is finite in T
+  // exactly when |mean| + 9 std is (the uniform family refuses the same way).
+  if (!(std::fabs(mean) + 9.0 * std <= double(std::numeric_limits<T>::max())))
+    throw value_error(detail::cat("normal_: mean + 9 std must be finite in the dtype (max ",
+                                  double(std::numeric_limits<T>::max()), "), got mean=", mean,
+                                  " std=", std));
   const T mu = static_cast<T>(mean), sd = static_cast<T>(std);
   if constexpr (std::is_same_v<T, float>) {
     detail::run_fill<4>(out, n, gen, [=](const philox::Batch& b, int nb, float* dst) {

@@ -48,13 +48,14 @@ struct History {
   bool stopped = false;    // stopped by the callback
 };
 
-// callback(history, step) -> false to stop, every cfg.callback_every steps. poll() -> true to
-// stop, after every step: how a caller cancels (the Python bindings check for Ctrl-C there).
-// Either way the network holds the parameters of the last completed step.
+// callback(history, step) -> false to stop, every cfg.callback_every steps. A ScopedPoll of
+// the caller (parallel.hpp) stops training too, checked after every step only: either way the
+// network holds the parameters of the last completed step.
 template <class T>
 History fit(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& y, const FitConfig& cfg,
-            Generator& gen, const std::function<bool(const History&, std::int64_t)>& callback = {},
-            const std::function<bool()>& poll = {}) {
+            Generator& gen,
+            const std::function<bool(const History&, std::int64_t)>& callback = {}) {
+  const SuspendedPoll poll;  // no stop inside a step
   cfg.validate();
   net.check_input(X);
   const index_t N = X.rows(), D0 = X.cols(), K = net.sizes().back();
@@ -122,7 +123,7 @@ History fit(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& y, cons
         h.stopped = true;
         break;
       }
-      if (poll && poll()) {
+      if (poll.stop_requested()) {
         h.stopped = true;
         break;
       }

@@ -9,6 +9,12 @@
 //
 // Nesting and concurrency: a parallel_for issued from inside a task, or while another thread of
 // the process is using the pool, runs serially in the calling thread. It never deadlocks.
+//
+// Cancellation: a ScopedPoll installs, for the calling thread, a poll() -> bool that every
+// parallel region started from that thread calls between the tasks that thread runs; when it
+// returns true no further task starts and the region throws fastinit::interrupted. Work is
+// split finely enough for a poll every few milliseconds even on one thread (the split never
+// changes results). The Python bindings poll for Ctrl-C this way.
 #pragma once
 
 #include <pthread.h>
@@ -22,6 +28,8 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -29,6 +37,10 @@
 #include "types.hpp"
 
 namespace fastinit {
+
+// The most threads set_num_threads (or FASTINIT_NUM_THREADS) may ask for.
+inline constexpr int kMaxThreads = 4096;
+
 namespace detail {
 
 inline bool& in_parallel_region() {
@@ -42,19 +54,34 @@ inline int& thread_limit() {
   return limit;
 }
 
+// The calling thread's poll (ScopedPoll), or null.
+inline const std::function<bool()>*& thread_poll() {
+  thread_local const std::function<bool()>* poll = nullptr;
+  return poll;
+}
+// Whether the calling thread's poll asks to stop (false without one).
+inline bool stop_requested() {
+  const auto* p = thread_poll();
+  return p && (*p)();
+}
+
 class ThreadPool {
  public:
+  // Starts nthreads - 1 workers. When the system refuses a thread, the ones already started are
+  // stopped and joined and a std::runtime_error says so (a half-built pool would otherwise wait
+  // forever for workers that do not exist).
   explicit ThreadPool(int nthreads) : nthreads_(std::max(1, nthreads)) {
-    for (int i = 1; i < nthreads_; ++i) workers_.emplace_back([this] { worker_loop(); });
-  }
-  ~ThreadPool() {
-    {
-      std::lock_guard<std::mutex> lk(m_);
-      stop_ = true;
+    try {
+      for (int i = 1; i < nthreads_; ++i) workers_.emplace_back([this] { worker_loop(); });
+    } catch (const std::system_error& e) {
+      const auto started = workers_.size();
+      stop_and_join();
+      throw std::runtime_error(cat("fastinit could not start ", nthreads_ - 1,
+                                   " worker threads (the system refused one after ", started, ": ",
+                                   e.what(), "); call set_num_threads with fewer"));
     }
-    cv_.notify_all();
-    for (auto& t : workers_) t.join();
   }
+  ~ThreadPool() { stop_and_join(); }
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
 
@@ -79,7 +106,8 @@ class ThreadPool {
     bool& flag = in_parallel_region();
     const bool saved = flag;
     flag = true;
-    drain();
+    const std::function<bool()>* poll = thread_poll();
+    drain(poll);
     flag = saved;
     std::unique_lock<std::mutex> lk(m_);
     done_.wait(lk, [this] { return active_ == 0; });
@@ -88,8 +116,15 @@ class ThreadPool {
   }
 
  private:
-  void drain() {
+  // Takes tasks until none is left; the caller's thread also polls before each of its tasks.
+  void drain(const std::function<bool()>* poll = nullptr) {
     for (;;) {
+      if (poll && (*poll)()) {
+        std::lock_guard<std::mutex> lk(m_);
+        if (!error_) error_ = std::make_exception_ptr(interrupted());
+        next_.store(ntasks_);
+        return;
+      }
       const index_t t = next_.fetch_add(1);
       if (t >= ntasks_) return;
       try {
@@ -100,6 +135,15 @@ class ThreadPool {
         next_.store(ntasks_);  // stop handing out tasks
       }
     }
+  }
+  void stop_and_join() {
+    {
+      std::lock_guard<std::mutex> lk(m_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    for (auto& t : workers_) t.join();
+    workers_.clear();
   }
   void worker_loop() {
     in_parallel_region() = true;
@@ -135,7 +179,7 @@ class ThreadPool {
 inline int default_num_threads() {
   if (const char* env = std::getenv("FASTINIT_NUM_THREADS")) {
     const int n = std::atoi(env);
-    if (n > 0) return n;
+    if (n > 0) return std::min(n, kMaxThreads);
   }
   const unsigned hw = std::thread::hardware_concurrency();
   return hw ? static_cast<int>(hw) : 1;
@@ -187,7 +231,8 @@ inline int get_num_threads() {
 }
 
 inline void set_num_threads(int n) {
-  if (n < 1) throw value_error(detail::cat("set_num_threads: n must be >= 1, got ", n));
+  if (n < 1 || n > kMaxThreads)
+    throw value_error(detail::cat("set_num_threads: n must be in [1, ", kMaxThreads, "], got ", n));
   auto& s = detail::pool_state();
   std::lock_guard<std::mutex> busy(s.busy);  // wait for a running region to finish
   std::lock_guard<std::mutex> lk(s.config);
@@ -197,23 +242,34 @@ inline void set_num_threads(int n) {
   }
 }
 
+namespace detail {
+// The tasks on the calling thread, one after another, polling before each.
+template <class F>
+void serial_tasks(index_t ntasks, F& fn) {
+  for (index_t t = 0; t < ntasks; ++t) {
+    if (stop_requested()) throw interrupted();
+    fn(t);
+  }
+}
+}  // namespace detail
+
 // Runs fn(t) for t in [0, ntasks). Tasks must not depend on the thread that runs them.
 template <class F>
 void parallel_tasks(index_t ntasks, F&& fn) {
   if (ntasks <= 0) return;
   auto& s = detail::pool_state();
   if (ntasks == 1 || detail::in_parallel_region()) {
-    for (index_t t = 0; t < ntasks; ++t) fn(t);
+    detail::serial_tasks(ntasks, fn);
     return;
   }
   const int limit = detail::thread_limit();
   if (limit == 1) {
-    for (index_t t = 0; t < ntasks; ++t) fn(t);
+    detail::serial_tasks(ntasks, fn);
     return;
   }
   std::unique_lock<std::mutex> busy(s.busy, std::try_to_lock);
   if (!busy.owns_lock()) {  // another thread is using the pool: run here, serially
-    for (index_t t = 0; t < ntasks; ++t) fn(t);
+    detail::serial_tasks(ntasks, fn);
     return;
   }
   detail::ThreadPool* pool = nullptr;
@@ -223,7 +279,7 @@ void parallel_tasks(index_t ntasks, F&& fn) {
     pool = s.nthreads > 1 ? s.pool.get() : nullptr;
   }
   if (!pool) {
-    for (index_t t = 0; t < ntasks; ++t) fn(t);
+    detail::serial_tasks(ntasks, fn);
     return;
   }
   const std::function<void(index_t)> f = [&fn](index_t t) { fn(t); };
@@ -239,7 +295,7 @@ inline constexpr double kMinParallelWork = double(1 << 20);
 template <class F>
 void parallel_tasks(index_t ntasks, double work, F&& fn) {
   if (work < kMinParallelWork) {
-    for (index_t t = 0; t < ntasks; ++t) fn(t);
+    for (index_t t = 0; t < ntasks; ++t) fn(t);  // too short to poll for
     return;
   }
   parallel_tasks(ntasks, std::forward<F>(fn));
@@ -261,7 +317,38 @@ class ScopedThreadLimit {
   int saved_;
 };
 
-// Runs fn(begin, end) over a split of [0, n) into pieces of at least `grain` items.
+// Caller-side cancellation for a scope (see the top of this file): poll() runs on this thread
+// only, between tasks; it must be cheap (a clock read) most of the time.
+class ScopedPoll {
+ public:
+  explicit ScopedPoll(const std::function<bool()>& poll) : saved_(detail::thread_poll()) {
+    detail::thread_poll() = &poll;
+  }
+  ~ScopedPoll() { detail::thread_poll() = saved_; }
+  ScopedPoll(const ScopedPoll&) = delete;
+  ScopedPoll& operator=(const ScopedPoll&) = delete;
+
+ private:
+  const std::function<bool()>* saved_;
+};
+
+// Suspends the calling thread's poll for a scope that must not stop half-way (an optimizer
+// step); the suspended poll is still available to check at the scope's own safe points.
+class SuspendedPoll {
+ public:
+  SuspendedPoll() : saved_(detail::thread_poll()) { detail::thread_poll() = nullptr; }
+  ~SuspendedPoll() { detail::thread_poll() = saved_; }
+  SuspendedPoll(const SuspendedPoll&) = delete;
+  SuspendedPoll& operator=(const SuspendedPoll&) = delete;
+  bool stop_requested() const { return saved_ && (*saved_)(); }
+
+ private:
+  const std::function<bool()>* saved_;
+};
+
+// Runs fn(begin, end) over a split of [0, n) into pieces of at least `grain` items (callers
+// never depend on the split). With a ScopedPoll, at least 64 pieces when there are that many
+// grains, so even one thread polls often.
 template <class F>
 void parallel_for(index_t n, index_t grain, F&& fn) {
   if (n <= 0) return;
@@ -270,8 +357,10 @@ void parallel_for(index_t n, index_t grain, F&& fn) {
                                ? std::min(detail::thread_limit(), get_num_threads())
                                : get_num_threads();
   const index_t max_pieces = (n + grain - 1) / grain;
-  const index_t pieces = std::min<index_t>(max_pieces, nthreads * 4);
-  if (pieces <= 1 || nthreads == 1) {
+  const bool polled = detail::thread_poll() != nullptr;
+  const index_t pieces =
+      std::min<index_t>(max_pieces, polled ? std::max<index_t>(64, nthreads * 4) : nthreads * 4);
+  if (pieces <= 1 || (nthreads == 1 && !polled)) {
     fn(index_t{0}, n);
     return;
   }
