@@ -96,7 +96,7 @@ def test_optimizer_stepping_another_network_of_the_same_shape() -> None:
         print("refused:", exc)
     else:
         # it may step b, but then it must have stepped b, and b alone
-        assert not np.array_equal(b.weights[0], before), "step() reported success but b is unchanged"
+        assert not np.array_equal(b.weights[0], before), "step() succeeded but b is unchanged"
     """)
 
 
