@@ -382,7 +382,7 @@ def pyenv(tmp_path_factory: pytest.TempPathFactory) -> PythonEnv:
       change).
     * a path to a ``.whl``: that wheel, installed in a fresh virtual environment.
     * ``build``: a wheel built now from this checkout (``pip wheel . --no-build-isolation``, in
-      ``build/test-wheel``: both extension modules, 4-5 minutes on two cores the first time),
+      ``build/test-wheel``: both extension modules, 1-2 minutes on two cores the first time),
       installed in a fresh virtual environment.
     """
     choice = os.environ.get("FASTINIT_TEST_WHEEL", "")
