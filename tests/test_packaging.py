@@ -212,7 +212,9 @@ def _hidden_compiler_env(venv_dir: Path, empty_bin: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def clean_venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+def clean_venv(
+    wheel: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, dict[str, str]]:
     """A fresh venv (no system site-packages) with ``fastinit-nn[cpp]`` from the wheel, installed
     while no compiler is visible; numpy and cmeel-eigen come as binary wheels from the index."""
     root = tmp_path_factory.mktemp("clean-venv")
@@ -251,7 +253,9 @@ def test_clean_install_smoke(clean_venv: tuple[Path, dict[str, str]], tmp_path: 
 
 
 def _load_bitcheck() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("fastinit_bitcheck_pkg", CONSUMERS / "bitcheck.py")
+    spec = importlib.util.spec_from_file_location(
+        "fastinit_bitcheck_pkg", CONSUMERS / "bitcheck.py"
+    )
     assert spec is not None and spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = mod  # dataclasses look the module up

@@ -1,4 +1,4 @@
-"""Smoke test of an installed fastinit (a wheel in a fresh environment, or cibuildwheel's test step).
+"""Smoke test of an installed fastinit (a wheel in a fresh environment, cibuildwheel's test step).
 
     python tests/consumers/smoke.py [OUT_DIR]
 
@@ -38,9 +38,8 @@ def _modules(env_simd: str | None) -> str:
 
 
 def main(out: Path) -> None:
-    import numpy as np
-
     import fastinit as fi
+    import numpy as np
 
     info = fi.build_info()
     _check("import", fi.__file__ is not None and "site-packages" in fi.__file__, fi.__file__)
@@ -76,7 +75,9 @@ def main(out: Path) -> None:
     command = str(beside) if beside.exists() else shutil.which("fastinit")
     _check("console script", command is not None, command)
     assert command is not None
-    p = subprocess.run([command, "run", "--quick", "--out", str(out)], capture_output=True, text=True)
+    p = subprocess.run(
+        [command, "run", "--quick", "--out", str(out)], capture_output=True, text=True
+    )
     written = sorted(f.name for f in out.iterdir()) if out.is_dir() else []
     _check("fastinit run --quick", p.returncode == 0 and bool(written), written or p.stderr[-2000:])
     print("smoke: ok")
