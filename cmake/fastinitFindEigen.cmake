@@ -2,9 +2,9 @@
 # Config file.
 #
 # Search order: what the user set (Eigen3_DIR, Eigen3_ROOT, CMAKE_PREFIX_PATH); then the
-# `cmeel.prefix/` folder that the PyPI package cmeel-eigen (`pip install fastinit[cpp]`) puts in
-# site-packages, which find_package does not search by itself; then a system Eigen (Debian:
-# libeigen3-dev). The cmeel folders are passed as HINTS, which CMake searches after the user's
+# `cmeel.prefix/` folder that the PyPI package cmeel-eigen (`pip install "fastinit-nn[cpp]"`)
+# puts in site-packages, which find_package does not search by itself; then a system Eigen
+# (Debian: libeigen3-dev). The cmeel folders are passed as HINTS, which CMake searches after the user's
 # paths and before the system ones.
 #
 #   fastinit_eigen_hints(<out-var> [<site-packages>...])
@@ -13,10 +13,10 @@
 #   fastinit_find_eigen()
 #       fastinit's own build: find Eigen3::Eigen or stop with how to install it.
 
-set(FASTINIT_EIGEN_HELP
-  "fastinit needs Eigen 3.4. Install it with `pip install fastinit[cpp]` (or `pip install "
-  "cmeel-eigen`), or the system package (Debian: libeigen3-dev), or set Eigen3_DIR to the folder "
-  "of Eigen3Config.cmake.")
+# One quoted argument: set() with several would join them with ";" into the message.
+set(FASTINIT_EIGEN_HELP "fastinit needs Eigen 3.4. Install it with `pip install \"fastinit-nn[cpp]\"` \
+(or `pip install cmeel-eigen`), or the system package (Debian: libeigen3-dev), or set Eigen3_DIR to \
+the folder of Eigen3Config.cmake.")
 
 function(fastinit_eigen_hints out)
   set(hints "")
