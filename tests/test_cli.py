@@ -513,37 +513,6 @@ def test_verdict_table_and_format() -> None:
     assert text.isascii() and "symmetric" in text and "healthy" in text
 
 
-def test_report_without_theory_skips_the_phase_diagram(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from fastinit import study
-    from fastinit.study import run
-
-    monkeypatch.setattr(run, "theory_module", lambda: None)
-    notes: list[str] = []
-    out = study.write_report(
-        tmp_path / "r",
-        quick=True,
-        inits=["zeros", "kaiming_normal"],
-        activations=["relu"],
-        epochs=1,
-        train_width=16,
-        hist_width=16,
-        hist_batch=32,
-        hist_activations=("relu",),
-        log=notes.append,
-        progress=False,
-    )
-    assert "phase_diagram" not in out["figures"]
-    assert not (tmp_path / "r" / "phase_diagram.png").exists()
-    assert any("theory" in n and "phase diagram" in n for n in notes), notes
-    assert all(r["scheme"] != study.CRITICAL for r in out["verdicts"])
-    html = out["index"].read_text(encoding="utf-8")
-    assert set(re.findall(r'<img src="([^"]+)"', html)) == {
-        p.name for p in (tmp_path / "r").glob("*.png")
-    }
-
-
 def test_report_without_matplotlib_still_writes_tables(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

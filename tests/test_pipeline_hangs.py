@@ -431,16 +431,6 @@ def test_ctrl_c_during_a_large_fill() -> None:
 
 
 @pytest.mark.slow
-def test_ctrl_c_during_orthogonal_fill() -> None:
-    _interrupt(
-        "w = np.zeros((6000, 6000), np.float64)",
-        "fi.init.orthogonal_(w)",
-        "fi.init.orthogonal_(np.zeros((8, 8)))",
-        "orthogonal fill",
-    )
-
-
-@pytest.mark.slow
 def test_ctrl_c_during_a_theory_grid() -> None:
     _interrupt(
         "sw, sb = np.linspace(0.1, 4.0, 2000), np.linspace(0.0, 2.0, 2000)",

@@ -212,7 +212,11 @@ I int_arg(const py::handle& v, const char* fn, const char* arg, I lo, I hi) {
                                      py::str(py::type::of(v).attr("__name__")).cast<std::string>(),
                                      " ", py::repr(v).cast<std::string>()));
   py::int_ i = py::reinterpret_steal<py::int_>(PyNumber_Index(v.ptr()));
-  if (!i) throw py::error_already_set();
+  if (!i) {
+    PyErr_Clear();
+    throw py::type_error(detail::cat(fn, ": argument '", arg, "': expected an integer, got ",
+                                     py::repr(v).cast<std::string>()));
+  }
   if (i < py::int_(lo) || i > py::int_(hi))
     throw value_error(detail::cat(fn, ": argument '", arg, "' must be in [", lo, ", ", hi,
                                   "], got ", py::str(i).cast<std::string>()));
@@ -224,7 +228,8 @@ inline std::vector<std::int64_t> parse_shape(const py::handle& shape) {
   if (py::isinstance<py::int_>(shape) && !py::isinstance<py::bool_>(shape)) {
     out.push_back(size_from_int(shape));
   } else {
-    if (!py::isinstance<py::sequence>(shape) || py::isinstance<py::str>(shape))
+    if (!py::isinstance<py::sequence>(shape) || py::isinstance<py::str>(shape) ||
+        py::isinstance<py::bytes>(shape))
       throw py::type_error("argument 'shape': expected an int or a sequence of ints");
     for (auto d : shape) {
       if (!py::isinstance<py::int_>(d) || py::isinstance<py::bool_>(d))

@@ -55,8 +55,6 @@ static std::string compiler_string() {
   return "clang " __clang_version__;
 #elif defined(__GNUC__)
   return "gcc " __VERSION__;
-#elif defined(_MSC_VER)
-  return "msvc " + std::to_string(_MSC_VER);
 #else
   return "unknown";
 #endif

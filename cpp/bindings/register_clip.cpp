@@ -9,23 +9,39 @@ namespace fastinit::py_glue {
 
 namespace {
 
+void check_tensor(const py::array& a, bool writes) {
+  if (writes) return check_inplace(a, "grads");
+  if (!is_f32(a) && !is_f64(a))
+    throw dtype_error(
+        detail::cat("argument 'grads': expected float32 or float64 arrays, got ", dtype_name(a)));
+}
+
+// The arrays of `items`: written in place (checked as in-place targets), or only read (total_norm:
+// of one float dtype, any layout, read-only allowed).
 template <class T>
-TensorList<T> tensor_list(const py::list& items) {
+TensorList<T> tensor_list(const py::list& items, bool writes, std::vector<py::array>& keep) {
   TensorList<T> out;
   for (auto item : items) {
     py::array a = as_ndarray(item, "grads");
-    check_inplace(a, "grads");
+    check_tensor(a, writes);
+    if (!writes) {  // a read-only input: any layout, converted once (kept alive in `keep`)
+      a = py::array_t<T, py::array::c_style | py::array::forcecast>::ensure(a);
+      if (!a) throw py::error_already_set();
+      keep.push_back(a);
+    }
     if (!has_dtype<T>(a))
       throw dtype_error(detail::cat("argument 'grads': all tensors must have one dtype; got ",
                                     dtype_str<T>(), " and ", dtype_name(a)));
-    out.emplace_back(static_cast<T*>(a.mutable_data()), static_cast<std::size_t>(a.size()));
+    // total_norm's tensors are only read: the const_cast never leads to a write
+    out.emplace_back(static_cast<T*>(const_cast<void*>(a.data())),
+                     static_cast<std::size_t>(a.size()));
   }
   return out;
 }
 
 // Calls f(TensorList<T>&) for the dtype of the first array (float for an empty list).
 template <class F>
-auto with_tensor_list(const py::handle& obj, F&& f) {
+auto with_tensor_list(const py::handle& obj, bool writes, F&& f) {
   if (py::isinstance<py::str>(obj) || !py::isinstance<py::iterable>(obj))
     throw py::type_error("argument 'grads': expected a list of numpy arrays");
   py::list items;
@@ -35,12 +51,13 @@ auto with_tensor_list(const py::handle& obj, F&& f) {
     return f(none);
   }
   py::array first = as_ndarray(items[0], "grads");
-  check_inplace(first, "grads");
+  check_tensor(first, writes);
+  std::vector<py::array> keep;
   if (is_f32(first)) {
-    auto ts = tensor_list<float>(items);
+    auto ts = tensor_list<float>(items, writes, keep);
     return f(ts);
   }
-  auto ts = tensor_list<double>(items);
+  auto ts = tensor_list<double>(items, writes, keep);
   return f(ts);
 }
 
@@ -65,7 +82,7 @@ void register_clip(py::module_& m) {
   m.def(
       "clip_grad_norm_",
       [](const py::handle& grads, double max_norm, double norm_type, bool error_if_nonfinite) {
-        return with_tensor_list(grads, [&](auto& ts) {
+        return with_tensor_list(grads, true, [&](auto& ts) {
           py::gil_scoped_release nogil;
           return clip_grad_norm_(ts, max_norm, norm_type, error_if_nonfinite);
         });
@@ -76,7 +93,7 @@ void register_clip(py::module_& m) {
   m.def(
       "clip_grad_value_",
       [](const py::handle& grads, double clip_value) {
-        with_tensor_list(grads, [&](auto& ts) {
+        with_tensor_list(grads, true, [&](auto& ts) {
           py::gil_scoped_release nogil;
           clip_grad_value_(ts, clip_value);
           return 0;
@@ -87,7 +104,7 @@ void register_clip(py::module_& m) {
   m.def(
       "clip_by_norm_",
       [](const py::handle& grads, double threshold) {
-        return with_tensor_list(grads, [&](auto& ts) {
+        return with_tensor_list(grads, true, [&](auto& ts) {
           py::gil_scoped_release nogil;
           return clip_by_norm_(ts, threshold);
         });
@@ -97,7 +114,7 @@ void register_clip(py::module_& m) {
   m.def(
       "total_norm",
       [](const py::handle& grads, double norm_type) {
-        return with_tensor_list(grads, [&](auto& ts) {
+        return with_tensor_list(grads, false, [&](auto& ts) {
           py::gil_scoped_release nogil;
           return total_norm(ts, norm_type);
         });

@@ -12,7 +12,7 @@ namespace fastinit::py_glue {
 namespace {
 
 template <class T>
-void bind_typed(py::module_& m) {
+void bind_diagnose(py::module_& m) {
   m.def(
       "diagnose",
       [](Mlp<T>& net, const py::handle& X, const py::object& y, const py::object& generator) {
@@ -36,8 +36,8 @@ void bind_typed(py::module_& m) {
 
 void register_diagnostics(py::module_& m) {
   // One bound name per function: pybind11 picks the overload by the network's class.
-  bind_typed<float>(m);
-  bind_typed<double>(m);
+  bind_diagnose<float>(m);
+  bind_diagnose<double>(m);
   m.def("verdict_names", [] { return verdict_names(); }, "The verdicts diagnose can give.");
 }
 

@@ -27,8 +27,14 @@ void register_init(py::module_& m) {
           if (py::isinstance<py::bool_>(param) ||
               !(py::isinstance<py::int_>(param) || py::isinstance<py::float_>(param)))
             throw value_error(detail::cat("negative_slope ", py::repr(param).cast<std::string>(),
-                                          " not a valid number"));
-          p = param.cast<double>();
+                                          " not a valid number (argument 'param')"));
+          const double x = PyFloat_AsDouble(param.ptr());  // an int beyond double: OverflowError
+          if (x == -1.0 && PyErr_Occurred()) {
+            PyErr_Clear();
+            throw value_error(detail::cat("negative_slope ", py::repr(param).cast<std::string>(),
+                                          " not a valid number (argument 'param')"));
+          }
+          p = x;
         }
         return init::calculate_gain(nonlinearity, p);
       },
@@ -86,7 +92,9 @@ void register_init(py::module_& m) {
       py::arg("tensor"), "The identity on a 2-D tensor.");
   m.def(
       "dirac_",
-      [](py::handle w, std::int64_t groups) {
+      [](py::handle w, const py::object& groups_) {
+        const auto groups = int_arg<std::int64_t>(groups_, "dirac_", "groups", 1,
+                                                  std::numeric_limits<std::int64_t>::max());
         return with_view(w, "tensor", [&](auto v) { init::dirac_(v, groups); });
       },
       py::arg("tensor"), py::arg("groups") = 1, "Dirac delta on a 3/4/5-D conv weight.");

@@ -72,6 +72,17 @@ void bind_mlp(py::module_& m, const char* mlp_name, const char* grads_name) {
       .def_property_readonly("activations", &Mlp<T>::activations)
       .def_property_readonly("output", &Mlp<T>::output);
   bind_views<T>(mlp, [](py::object self) { return &self.cast<Mlp<T>&>().params(); });
+  mlp.def(
+      "locked",
+      [](const Mlp<T>& net, const py::function& f) {
+        std::unique_ptr<NetLock> lk;
+        {
+          py::gil_scoped_release nogil;  // never wait for the network's lock holding the GIL
+          lk = std::make_unique<NetLock>(net);
+        }
+        return f();
+      },
+      py::arg("f"), "f() under the network's lock (Python code that writes its parameters).");
   mlp.def("new_grads", [](const Mlp<T>& net) { return Grads<T>(net.sizes()); })
       .def(
           "forward",

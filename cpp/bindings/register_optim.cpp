@@ -6,15 +6,11 @@
 #include "casters.hpp"
 #include "common.hpp"
 #include "net_glue.hpp"
+#include "results.hpp"
 
 namespace fastinit::py_glue {
 
 namespace {
-
-template <class T>
-py::array_t<T> array_of(const std::vector<T>& v) {
-  return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());
-}
 
 template <class T>
 std::vector<T> vector_of(const py::handle& obj, const char* what) {

@@ -13,7 +13,7 @@ namespace fastinit::py_glue {
 namespace {
 
 template <class T>
-void bind_typed(py::module_& m) {
+void bind_scheme(py::module_& m) {
   m.def(
       "init_network_",
       [](Mlp<T>& net, const SchemeConfig& scheme, const py::object& generator,
@@ -76,8 +76,8 @@ void register_scheme(py::module_& m) {
   m.def(
       "scheme_names", [] { return enum_names<Scheme>::names(); },
       "The initialization schemes of a whole network.");
-  bind_typed<float>(m);
-  bind_typed<double>(m);
+  bind_scheme<float>(m);
+  bind_scheme<double>(m);
 }
 
 }  // namespace fastinit::py_glue

@@ -10,8 +10,9 @@
 
 namespace fastinit::py_glue {
 
-inline py::array_t<double> array_of(const std::vector<double>& v) {
-  return py::array_t<double>(static_cast<py::ssize_t>(v.size()), v.data());
+template <class T>
+py::array_t<T> array_of(const std::vector<T>& v) {
+  return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());
 }
 
 inline py::dict layer_dict(const LayerStats& s, int layer) {

@@ -9,10 +9,12 @@ arguments here.
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
-from collections.abc import Sequence
-from typing import Any
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from ._loader import core as _core
 
@@ -29,11 +31,22 @@ def integer(name: str, value: Any, minimum: int | None = None, maximum: int = _I
     """An int (or anything with ``__index__``; not a bool, not a float) in [minimum, maximum]."""
     if isinstance(value, bool) or not hasattr(type(value), "__index__"):
         raise TypeError(f"argument '{name}': expected an integer, got {_shown(value)}")
-    v = operator.index(value)
+    try:
+        v = operator.index(value)
+    except TypeError:  # e.g. an array of several numbers
+        raise TypeError(f"argument '{name}': expected an integer, got {_shown(value)}") from None
     if minimum is not None and v < minimum:
-        raise ValueError(f"argument '{name}': must be >= {minimum}, got {v}")
+        raise ValueError(f"argument '{name}': {name} must be >= {minimum}, got {v}")
     if v > maximum:
-        raise ValueError(f"argument '{name}': must be <= {maximum}, got {v}")
+        raise ValueError(f"argument '{name}': {name} must be <= {maximum}, got {v}")
+    return v
+
+
+def size(name: str, value: Any, maximum: int) -> int:
+    """A size >= 1; above ``maximum`` it could never be allocated: MemoryError, before any work."""
+    v = integer(name, value, 1)
+    if v > maximum:
+        raise MemoryError(f"argument '{name}': {v} is too large to allocate (at most {maximum})")
     return v
 
 
@@ -74,6 +87,26 @@ def sizes(arg: str, value: Any, minimum: int = 1) -> list[int]:
                 f"argument '{arg}': expected a sequence of integers, got {_shown(value)}"
             )
     return [integer(f"{arg}[{i}]", v, minimum) for i, v in enumerate(value)]
+
+
+def float_dtype(value: Any) -> Any:
+    """float32 or float64 as a NumPy dtype (equal dtypes compare equal, whatever their origin)."""
+    import numpy as np
+
+    if value is None:
+        raise TypeError("argument 'dtype': expected float32 or float64, got None")
+    try:
+        dt = np.dtype(value)
+    except TypeError as exc:
+        raise TypeError(f"argument 'dtype': expected float32 or float64 ({exc})") from None
+    if dt not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise TypeError(f"argument 'dtype': expected float32 or float64, got {dt}")
+    return dt
+
+
+def optional_bool(arg: str, value: Any) -> bool | None:
+    """None or a bool."""
+    return None if value is None else boolean(arg, value)
 
 
 def generator(value: Any) -> Any:
@@ -134,7 +167,12 @@ def clip_config(
             raise ValueError(
                 f"clip_mode with clip_norm must be 'norm' or 'per_tensor', got {mode!r}"
             )
-        return _core.ClipConfig(mode=mode, threshold=real("clip_norm", clip_norm), norm_type=nt)
+        threshold = real("clip_norm", clip_norm)
+        if not threshold >= 0:
+            raise ValueError(
+                f"argument 'clip_norm': the clipping threshold must be >= 0, got {threshold}"
+            )
+        return _core.ClipConfig(mode=mode, threshold=threshold, norm_type=nt)
     if clip_value is not None:
         if clip_mode not in (None, "value"):
             raise ValueError(f"clip_mode with clip_value must be 'value', got {clip_mode!r}")
@@ -142,3 +180,80 @@ def clip_config(
     if clip_mode not in (None, "none"):
         raise ValueError("clip_mode needs clip_norm or clip_value")
     return _core.ClipConfig()
+
+
+# ---- compiled functions: pybind11's "incompatible function arguments" made precise
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+_PARAM = re.compile(r"(\w+): ([^=]+?)(?: = [^,]+)?$")
+
+
+def _signature(fn: Callable[..., Any]) -> list[tuple[str, str, bool]]:
+    """(name, annotation, keyword-only) of each parameter, from pybind11's signature line."""
+    lines = (fn.__doc__ or "").splitlines()
+    line = next((ln for ln in lines if "(" in ln and ") ->" in ln), "")
+    inner = line[line.index("(") + 1 : line.rindex(") ->")] if line else ""
+    out: list[tuple[str, str, bool]] = []
+    kw_only = False
+    for part in re.split(r",\s*(?![^\[]*\])", inner):
+        part = part.strip()
+        if part == "*":
+            kw_only = True
+        m = _PARAM.match(part)
+        if m and m.group(1) != "self":
+            out.append((m.group(1), m.group(2).strip(), kw_only))
+    return out
+
+
+def _check_one(fn_name: Any, arg: str, annotation: str, value: Any) -> None:
+    if value is None and "None" in annotation:
+        return
+    try:
+        if "SupportsFloat" in annotation:
+            real(arg, value)
+        elif "SupportsInt" in annotation:
+            integer(arg, value)
+        elif annotation.startswith("bool"):
+            boolean(arg, value)
+        elif annotation.startswith("str"):
+            name(arg, value)
+        elif annotation.startswith("dict") and not isinstance(value, Mapping):
+            raise TypeError(f"argument '{arg}': expected a dict, got {_shown(value)}")
+    except TypeError as exc:
+        raise TypeError(f"{fn_name}: {exc}") from None
+
+
+def checked(fn: _F, public_name: str | None = None) -> _F:
+    """``fn`` (a compiled function) whose wrong-type errors name the argument, what it expected
+    and what it got, instead of pybind11's list of signatures. The check runs only when the call
+    has already failed: a successful call costs one Python frame."""
+    shown_name = public_name or getattr(fn, "__name__", "function")
+
+    @functools.wraps(fn)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except TypeError as exc:
+            if "incompatible function arguments" not in str(exc):
+                raise
+            params = _signature(fn)  # (name, annotation, keyword-only)
+            positional = [p for p in params if not p[2]]
+            bound = dict(zip((p[0] for p in positional), args, strict=False))
+            bound.update(kwargs)
+            annotations = {p[0]: p[1] for p in params}
+            for arg, value in bound.items():
+                arg = str(arg)
+                if arg not in annotations:
+                    raise TypeError(
+                        f"{shown_name}: unexpected argument '{arg}'; valid: "
+                        f"{', '.join(annotations)}"
+                    ) from None
+                _check_one(shown_name, arg, annotations[arg], value)
+            if len(args) > len(positional):
+                raise TypeError(
+                    f"{shown_name}: takes at most {len(positional)} positional arguments, "
+                    f"got {len(args)}"
+                ) from None
+            raise
+
+    return call  # type: ignore[return-value]

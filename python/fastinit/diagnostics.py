@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _args
 from ._loader import core as _core
 from .mlp import MLP
 from .optional import require
@@ -100,8 +101,10 @@ def diagnose(
 ) -> Diagnosis:
     """One forward and backward pass of ``net`` on ``X`` (and ``y``); statistics and verdict."""
     if not isinstance(net, MLP):
-        raise TypeError(f"expected a fastinit.MLP, got {type(net).__name__}")
-    d = _core.diagnose(net._core, X, y, generator)
+        raise TypeError(
+            f"diagnose: argument 'net': expected a fastinit.MLP, got {type(net).__name__}"
+        )
+    d = _core.diagnose(net._core, X, y, _args.generator(generator))
     acts = (*net.activations, net.output)
     for row, act in zip(d["layers"], acts, strict=True):
         row["activation"] = act

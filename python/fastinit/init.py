@@ -19,29 +19,30 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from . import _args
 from ._loader import core as _core
 
 Array = npt.NDArray[np.floating[Any]]
 
-calculate_gain = _core.calculate_gain
-compute_fans = _core.compute_fans
+calculate_gain = _args.checked(_core.calculate_gain, "calculate_gain")
+compute_fans = _args.checked(_core.compute_fans, "compute_fans")
 
-uniform_ = _core.uniform_
-normal_ = _core.normal_
-trunc_normal_ = _core.trunc_normal_
-constant_ = _core.constant_
-ones_ = _core.ones_
-zeros_ = _core.zeros_
-eye_ = _core.eye_
-dirac_ = _core.dirac_
-xavier_uniform_ = _core.xavier_uniform_
-xavier_normal_ = _core.xavier_normal_
-kaiming_uniform_ = _core.kaiming_uniform_
-kaiming_normal_ = _core.kaiming_normal_
-orthogonal_ = _core.orthogonal_
-sparse_ = _core.sparse_
-variance_scaling_ = _core.variance_scaling_
-zero_ = _core.zero_
+uniform_ = _args.checked(_core.uniform_, "uniform_")
+normal_ = _args.checked(_core.normal_, "normal_")
+trunc_normal_ = _args.checked(_core.trunc_normal_, "trunc_normal_")
+constant_ = _args.checked(_core.constant_, "constant_")
+ones_ = _args.checked(_core.ones_, "ones_")
+zeros_ = _args.checked(_core.zeros_, "zeros_")
+eye_ = _args.checked(_core.eye_, "eye_")
+dirac_ = _args.checked(_core.dirac_, "dirac_")
+xavier_uniform_ = _args.checked(_core.xavier_uniform_, "xavier_uniform_")
+xavier_normal_ = _args.checked(_core.xavier_normal_, "xavier_normal_")
+kaiming_uniform_ = _args.checked(_core.kaiming_uniform_, "kaiming_uniform_")
+kaiming_normal_ = _args.checked(_core.kaiming_normal_, "kaiming_normal_")
+orthogonal_ = _args.checked(_core.orthogonal_, "orthogonal_")
+sparse_ = _args.checked(_core.sparse_, "sparse_")
+variance_scaling_ = _args.checked(_core.variance_scaling_, "variance_scaling_")
+zero_ = _args.checked(_core.zero_, "zero_")
 
 
 def glorot_uniform_(tensor: Array, **kw: Any) -> Array:
@@ -110,7 +111,13 @@ def _make_twin(name: str, fill: Callable[..., Array]) -> Callable[..., Array]:
     def twin(
         shape: int | Sequence[int], *args: Any, dtype: npt.DTypeLike = np.float32, **kw: Any
     ) -> Array:
-        return fill(_core.empty(shape, dtype), *args, **kw)
+        if dtype is None:
+            raise TypeError(f"{name}: argument 'dtype': expected float32 or float64, got None")
+        try:
+            dt = np.dtype(dtype)
+        except TypeError as exc:
+            raise TypeError(f"{name}: argument 'dtype': {exc}") from None
+        return fill(_core.empty(shape, dt), *args, **kw)
 
     twin.__name__ = twin.__qualname__ = name
     twin.__doc__ = (
@@ -154,13 +161,20 @@ from .lsuv import lsuv_ as lsuv_  # noqa: E402  (needs the names above)
 
 def get(name: str) -> Callable[..., Array]:
     """The in-place initializer called ``name`` (with or without the trailing ``_``)."""
+    return lookup("name", name)
+
+
+def lookup(arg: str, name: str) -> Callable[..., Array]:
+    """:func:`get` for an argument called ``arg`` (its errors name that argument)."""
     if not isinstance(name, str):
-        raise TypeError(f"initializer name must be a str, got {type(name).__name__}")
+        raise TypeError(f"argument '{arg}': expected an initializer name (str), got {name!r}")
     key = name[:-1] if name.endswith("_") else name
     try:
         return _INPLACE[key]
     except KeyError:
-        raise ValueError(f"unknown initializer {name!r}; valid: {', '.join(available())}") from None
+        raise ValueError(
+            f"argument '{arg}': unknown initializer {name!r}; valid: {', '.join(available())}"
+        ) from None
 
 
 __all__ = sorted(

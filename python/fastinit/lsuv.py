@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _args
 from ._loader import core as _core
 
 
@@ -25,7 +26,14 @@ def lsuv_(
     # no import of fastinit.mlp, which imports fastinit.init, which imports this module).
     core_net = getattr(net, "_core", None)
     if not isinstance(core_net, (_core.MlpFloat32, _core.MlpFloat64)):
-        raise TypeError(f"lsuv_ expects a fastinit.MLP, got {type(net).__name__}")
+        raise TypeError(f"lsuv_: argument 'net': expected a fastinit.MLP, got {type(net).__name__}")
     return list(
-        _core.lsuv_(core_net, X, float(tol), int(max_iter), bool(orthogonal_init), generator)
+        _core.lsuv_(
+            core_net,
+            X,
+            _args.real("tol", tol),
+            _args.integer("max_iter", max_iter, 1, 2**31 - 1),
+            _args.boolean("orthogonal_init", orthogonal_init),
+            _args.generator(generator),
+        )
     )

@@ -24,13 +24,7 @@ _DTYPES = {np.dtype(np.float32): "Float32", np.dtype(np.float64): "Float64"}
 
 
 def _dtype_suffix(dtype: npt.DTypeLike) -> str:
-    try:
-        dt = np.dtype(dtype)
-    except TypeError as exc:
-        raise TypeError(f"argument 'dtype': expected float32 or float64, got {dtype!r}") from exc
-    if dt not in _DTYPES:
-        raise TypeError(f"dtype must be float32 or float64, got {dt}")
-    return _DTYPES[dt]
+    return _DTYPES[_args.float_dtype(dtype)]
 
 
 class ParameterViews(Sequence[np.ndarray]):
@@ -40,9 +34,10 @@ class ParameterViews(Sequence[np.ndarray]):
     into the buffer (same shape; any real dtype is cast), so the network sees them.
     """
 
-    def __init__(self, views: list[np.ndarray], what: str) -> None:
+    def __init__(self, views: list[np.ndarray], what: str, core: Any) -> None:
         self._views = views
         self._what = what
+        self._core = core
 
     @overload
     def __getitem__(self, l: int) -> np.ndarray: ...
@@ -52,15 +47,23 @@ class ParameterViews(Sequence[np.ndarray]):
         return self._views[l]
 
     def __setitem__(self, l: int, value: Any) -> None:
-        target = self._views[_args.integer("layer", l)]
+        n = len(self._views)
+        target = self._views[_args.integer("layer", l, -n, n - 1)]
         src = np.asarray(value)
         if src.shape != target.shape:
             raise ValueError(
-                f"{self._what}[{l}]: expected an array of shape {target.shape}, got {src.shape}"
+                f"{self._what}[{l}] (layer {l}): expected an array of shape {target.shape}, "
+                f"got {src.shape}"
             )
         if src.dtype.kind not in "fiub":
-            raise TypeError(f"{self._what}[{l}]: expected real numbers, got {src.dtype}")
-        np.copyto(target, src, casting="unsafe")
+            raise TypeError(
+                f"{self._what}[{l}] (layer {l}): expected real numbers, got {src.dtype}"
+            )
+        locked = getattr(self._core, "locked", None)  # a network's buffer: under its lock
+        if locked is None:
+            np.copyto(target, src, casting="unsafe")
+        else:
+            locked(lambda: np.copyto(target, src, casting="unsafe"))
 
     def __len__(self) -> int:
         return len(self._views)
@@ -75,8 +78,8 @@ class ParameterViews(Sequence[np.ndarray]):
 def _views(core: Any, what: str) -> tuple[ParameterViews, ParameterViews]:
     n = core.num_layers
     return (
-        ParameterViews([core.weight(i) for i in range(n)], f"{what}.weights"),
-        ParameterViews([core.bias(i) for i in range(n)], f"{what}.biases"),
+        ParameterViews([core.weight(i) for i in range(n)], f"{what}.weights", core),
+        ParameterViews([core.bias(i) for i in range(n)], f"{what}.biases", core),
     )
 
 
@@ -145,13 +148,18 @@ def _activation_list(
     without hidden layers, so a bad name never passes silently)."""
     if isinstance(activation, (str, tuple)):
         specs: list[Any] = [activation] * max(hidden, 1)
-    else:
+    elif isinstance(activation, Sequence):
         specs = list(activation)
         if len(specs) != hidden:
             raise ValueError(
                 f"activation: expected one name or a list of {hidden} (one per hidden layer), "
                 f"got {len(specs)}"
             )
+    else:
+        raise TypeError(
+            "argument 'activation': expected a name, a (name, params) pair or a list of them, "
+            f"got {type(activation).__name__}"
+        )
     extra = dict(activation_kwargs or {})
     out: list[Any] = []
     for s in specs:
@@ -160,7 +168,9 @@ def _activation_list(
         elif isinstance(s, tuple) and len(s) == 2 and isinstance(s[1], Mapping):
             s = (s[0], {**extra, **dict(s[1])})
         else:
-            raise TypeError(f"activation spec must be a name or (name, params), got {s!r}")
+            raise TypeError(
+                f"argument 'activation': each entry must be a name or (name, params), got {s!r}"
+            )
         out.append(_core.activation(s))
     return out[:hidden]
 
@@ -196,10 +206,14 @@ class MLP:
                 f"argument 'layer_sizes': expected at least [D_0, D_1], got {list(layer_sizes)}"
             )
         _args.generator(generator)
-        self.dtype = np.dtype(dtype)
+        self.dtype = _args.float_dtype(dtype)
         suffix = _dtype_suffix(self.dtype)
         acts = _activation_list(activation, len(sizes) - 2, activation_kwargs)
-        self._bind(getattr(_core, f"Mlp{suffix}")(sizes, acts, _args.name("output", output)))
+        try:
+            core = getattr(_core, f"Mlp{suffix}")(sizes, acts, _args.name("output", output))
+        except MemoryError as exc:
+            raise MemoryError(f"argument 'layer_sizes' {sizes}: {exc}") from None
+        self._bind(core)
         self.init_name = init if isinstance(init, str) else getattr(init, "__name__", "custom")
         self.reset_parameters(init, bias_init, generator, init_kwargs, bias_init_kwargs)
 
@@ -258,12 +272,24 @@ class MLP:
             raise ValueError(
                 "init='lsuv' needs data: build the net, then call fastinit.init.lsuv_(net, X)"
             )
-        wfill = _init.get(init) if isinstance(init, str) else init
-        bfill = _init.get(bias_init) if isinstance(bias_init, str) else bias_init
-        for w in self.weights:
-            _call_init(wfill, w, generator, init_kwargs)
-        for b in self.biases:
-            _call_init(bfill, b, generator, bias_init_kwargs)
+        _args.generator(generator)
+        for arg, value in (("init", init), ("bias_init", bias_init)):
+            if not isinstance(value, str) and not callable(value):
+                raise TypeError(
+                    f"argument '{arg}': expected an initializer name or a callable, got "
+                    f"{type(value).__name__}"
+                )
+        wfill = _init.lookup("init", init) if isinstance(init, str) else init
+        bfill = _init.lookup("bias_init", bias_init) if isinstance(bias_init, str) else bias_init
+
+        def fill() -> None:
+            for w in self.weights:
+                _call_init(wfill, w, generator, init_kwargs)
+            for b in self.biases:
+                _call_init(bfill, b, generator, bias_init_kwargs)
+
+        # Under the network's lock: never while it trains (from its own fit callback: an error).
+        self._core.locked(fill)
 
     def parameters(self) -> list[np.ndarray]:
         """``[W_1, b_1, W_2, b_2, ...]`` as writeable views (PyTorch's order)."""
@@ -285,12 +311,36 @@ class MLP:
         self, X: np.ndarray, y: np.ndarray, grads: Grads | None = None
     ) -> tuple[float, Grads]:
         """Forward and backward: ``(loss, grads)``; pass ``grads`` to reuse its buffer."""
-        g = grads if grads is not None else self.new_grads()
+        g = self.check_grads(grads) if grads is not None else self.new_grads()
         return float(self._core.loss_and_grad(X, y, g._core)), g
+
+    def check_grads(self, grads: Any) -> Grads:
+        """``grads`` if it has this network's dtype and sizes, else TypeError / ValueError."""
+        if not isinstance(grads, Grads):
+            raise TypeError(
+                f"argument 'grads': expected fastinit Grads, got {type(grads).__name__}"
+            )
+        if grads.dtype != self.dtype or tuple(grads._core.sizes) != self.layer_sizes:
+            raise ValueError(
+                f"argument 'grads': made for a {grads.dtype} network of other layer sizes or dtype "
+                f"({list(grads._core.sizes)}), not this {self.dtype} one of "
+                f"{list(self.layer_sizes)} (use net.new_grads())"
+            )
+        return grads
 
     def cache(self, kind: str, layer: int) -> np.ndarray:
         """A copy of ``Z``, ``A``, ``dZ`` or ``dA`` of 0-based ``layer`` from the last pass."""
-        return self._core.cache(kind, layer)  # type: ignore[no-any-return]
+        name = _args.name("kind", kind)
+        if name not in ("Z", "A", "dZ", "dA"):
+            raise ValueError(
+                f"argument 'kind': unknown cache {name!r}; valid: 'Z', 'A', 'dZ', 'dA'"
+            )
+        index = _args.integer("layer", layer)
+        if not 0 <= index < self.num_layers:
+            raise ValueError(
+                f"argument 'layer': layer index {index} out of range [0, {self.num_layers})"
+            )
+        return self._core.cache(name, index)  # type: ignore[no-any-return]
 
     def fit(
         self,

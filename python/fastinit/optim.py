@@ -14,6 +14,8 @@ class _Optimizer:
     state (a restored Adam continues bit-identically)."""
 
     def __init__(self, net: MLP, optimizer: str, lr: Any, **options: Any) -> None:
+        if "weight_decay" in options:  # a number here (None means "the default" only in fit)
+            options["weight_decay"] = _args.real("weight_decay", options["weight_decay"])
         if not isinstance(net, MLP):
             raise TypeError(f"argument 'net': expected a fastinit.MLP, got {type(net).__name__}")
         self._bind(net, _args.optim_config(optimizer, lr, **options))
@@ -29,11 +31,7 @@ class _Optimizer:
 
     def step(self, grads: Grads) -> None:
         """One update of every parameter from ``grads`` (as returned by ``loss_and_grad``)."""
-        if not isinstance(grads, Grads):
-            raise TypeError(
-                f"argument 'grads': expected fastinit Grads, got {type(grads).__name__}"
-            )
-        self._core.step(self.net._core, grads._core)
+        self._core.step(self.net._core, self.net.check_grads(grads)._core)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"net": self.net, "config": self._core.config, "state": self._core.state()}

@@ -33,6 +33,10 @@ SCHEMES: tuple[str, ...] = tuple(_core.scheme_names())
 DEFAULT_INITS = ("zeros", "normal", "xavier_normal", "kaiming_normal", "orthogonal", "lsuv")
 DEFAULT_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
 
+#: larger networks (widths, batches, classes) could never be allocated: refused before any
+#: work, naming the argument
+_MAX_DEPTH, _MAX_WIDTH = 10**6, 2**24
+
 _SUMMARY_KEYS = ("verdict", "reason", "loss", "log_q_slope", "log_grad_z_slope")
 
 
@@ -142,8 +146,8 @@ def _configs(
             core = _core.ExperimentConfig(
                 init=scheme,
                 activation=_args.name("activation", act),
-                depth=_args.integer("depth", d, 1),
-                width=_args.integer("width", w, 1),
+                depth=_args.size("depth", d, _MAX_DEPTH),
+                width=_args.size("width", w, _MAX_WIDTH),
                 **common,
             )
             for s in range(seeds):
@@ -218,12 +222,13 @@ def sweep(
     ``concurrent.futures.Executor`` (processes, a Dask client's executor) with identical results.
     """
     seeds = _args.integer("seeds", seeds, 1)
-    dt = np.dtype(dtype)
-    if dt not in (np.dtype(np.float32), np.dtype(np.float64)):
-        raise TypeError(f"dtype must be float32 or float64, got {dt}")
+    dt = _args.float_dtype(dtype)
+    progress = _args.optional_bool("progress", progress)
+    if chunk_size is not None:
+        chunk_size = _args.integer("chunk_size", chunk_size, 1)
     common = {
-        "batch": _args.integer("batch", batch, 1),
-        "classes": _args.integer("classes", classes, 1),
+        "batch": _args.size("batch", batch, _MAX_WIDTH),
+        "classes": _args.size("classes", classes, _MAX_WIDTH),
         "steps": _args.integer("steps", steps, 0),
         "optim": _args.optim_config(optimizer, lr, momentum=momentum),
         "clip": _args.clip_config(clip_norm, clip_value),

@@ -34,7 +34,33 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from . import _args
 from ._loader import core as _core
+
+# The compiled theory functions, with argument errors that name the argument.
+_THEORY = {
+    "chi": _args.checked(_core.theory_chi, "fastinit.theory.chi"),
+    "critical_sigma_w": _args.checked(
+        _core.theory_critical_sigma_w, "fastinit.theory.critical_sigma_w"
+    ),
+    "depth_scales": _args.checked(_core.theory_depth_scales, "fastinit.theory.depth_scales"),
+    "phase_diagram": _args.checked(_core.theory_phase_diagram, "fastinit.theory.phase_diagram"),
+    "predict": _args.checked(_core.theory_predict, "fastinit.theory.predict"),
+    "q_map": _args.checked(_core.theory_q_map, "fastinit.theory.q_map"),
+    "q_map_slope": _args.checked(_core.theory_q_map_slope, "fastinit.theory.q_map_slope"),
+    "q_star": _args.checked(_core.theory_q_star, "fastinit.theory.q_star"),
+}
+
+
+def _grid(arg: str, values: Any) -> np.ndarray:
+    """A grid of real numbers as float64, or a TypeError naming the argument."""
+    if values is None or isinstance(values, (str, bytes)):
+        raise TypeError(f"argument '{arg}': expected a sequence of numbers, got {values!r}")
+    try:
+        return np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"argument '{arg}': expected a sequence of numbers ({exc})") from None
+
 
 ActivationSpec = str | tuple[str, Mapping[str, float]]
 
@@ -52,19 +78,19 @@ def q_map(
 ) -> float:
     """The length map F(q) = sigma_w**2 E[phi(sqrt(q) z)**2] + sigma_b**2."""
     name, p = _spec(activation, act_params)
-    return float(_core.theory_q_map(name, q, sigma_w, sigma_b, p))
+    return float(_THEORY["q_map"](name, q, sigma_w, sigma_b, p))
 
 
 def q_map_slope(activation: ActivationSpec, q: float, sigma_w: float, **act_params: float) -> float:
     """dF/dq at q (exact, differentiated under the integral; at q = 0 the limit q -> 0+)."""
     name, p = _spec(activation, act_params)
-    return float(_core.theory_q_map_slope(name, q, sigma_w, p))
+    return float(_THEORY["q_map_slope"](name, q, sigma_w, p))
 
 
 def chi(activation: ActivationSpec, q: float, sigma_w: float, **act_params: float) -> float:
     """chi(q) = sigma_w**2 E[phi'(sqrt(q) z)**2]: per-layer factor of the squared gradient norm."""
     name, p = _spec(activation, act_params)
-    return float(_core.theory_chi(name, q, sigma_w, p))
+    return float(_THEORY["chi"](name, q, sigma_w, p))
 
 
 def fixed_point(
@@ -76,7 +102,7 @@ def fixed_point(
     ``"zero"`` (q shrinks to 0) or ``"infinite"`` (q grows without bound; ``q_star`` is inf).
     """
     name, p = _spec(activation, act_params)
-    return dict(_core.theory_q_star(name, sigma_w, sigma_b, q0, p))
+    return dict(_THEORY["q_star"](name, sigma_w, sigma_b, q0, p))
 
 
 def q_star(
@@ -97,7 +123,7 @@ def depth_scales(
     (``"ordered"``, ``"critical"`` or ``"chaotic"``).
     """
     name, p = _spec(activation, act_params)
-    return dict(_core.theory_depth_scales(name, sigma_w, sigma_b, q0, p))
+    return dict(_THEORY["depth_scales"](name, sigma_w, sigma_b, q0, p))
 
 
 def chi1(
@@ -116,7 +142,7 @@ def critical_sigma_w(
     (gelu / silu with small sigma_b: q* switches between two attracting fixed points).
     """
     name, p = _spec(activation, act_params)
-    return float(_core.theory_critical_sigma_w(name, sigma_b, q0, p))
+    return float(_THEORY["critical_sigma_w"](name, sigma_b, q0, p))
 
 
 def critical_line(
@@ -127,7 +153,7 @@ def critical_line(
 ) -> np.ndarray:
     """:func:`critical_sigma_w` for each sigma_b of the grid; NaN where there is none."""
     out = []
-    for sb in np.asarray(sigma_b_grid, dtype=np.float64).ravel():
+    for sb in _grid("sigma_b_grid", sigma_b_grid).ravel():
         try:
             out.append(critical_sigma_w(activation, float(sb), q0, **act_params))
         except ValueError as e:
@@ -159,9 +185,8 @@ def predicted_log_slopes(
     ``log_q_slope``     log(q_{l+1} / q_l), length depth - 1 (``diagnose``: ``slopes["log_q"]``)
     """
     name, p = _spec(activation, act_params)
-    if depth > 10**7:  # the C++ side checks depth >= 0
-        raise ValueError(f"depth must be at most 10**7, got {depth}")
-    q, c = _core.theory_predict(name, sigma_w, sigma_b, q0, depth, p)
+    depth = _args.integer("depth", depth, 0, 10**7)
+    q, c = _THEORY["predict"](name, sigma_w, sigma_b, q0, depth, p)
     with np.errstate(divide="ignore", invalid="ignore"):
         log_chi = np.log(c)
         log_q_slope = np.log(q[1:] / q[:-1])
@@ -188,9 +213,9 @@ def phase_diagram(
     ``plt.contour(sigma_w_grid, sigma_b_grid, out.T, levels=[1.0])`` (or :func:`critical_line`).
     """
     name, p = _spec(activation, act_params)
-    sw = np.asarray(sigma_w_grid, dtype=np.float64)
-    sb = np.asarray(sigma_b_grid, dtype=np.float64)
-    return np.asarray(_core.theory_phase_diagram(name, sw, sb, q0, p))
+    sw = _grid("sigma_w_grid", sigma_w_grid)
+    sb = _grid("sigma_b_grid", sigma_b_grid)
+    return np.asarray(_THEORY["phase_diagram"](name, sw, sb, q0, p))
 
 
 __all__ = [

@@ -175,9 +175,12 @@ void trunc_normal_fill(T* out, std::size_t n, double mean, double std, double a,
     throw value_error("trunc_normal_: the bounds a and b must not be NaN");
   if (!(std > 0)) throw value_error(detail::cat("trunc_normal_: std must be > 0, got ", std));
   if (!(a < b)) throw value_error(detail::cat("trunc_normal_: expects a < b, got a=", a, " b=", b));
-  // The representable interval of T inside [a, b].
-  // The finite values of T inside [a, b].
+  // The finite values of T inside [a, b]; mean and std must be values of T themselves (as the
+  // other fills require of their parameters).
   const double tmax = static_cast<double>(std::numeric_limits<T>::max());
+  if (!(std::fabs(mean) <= tmax && std <= tmax))
+    throw value_error(detail::cat("trunc_normal_: mean and std must be finite in the dtype (max ",
+                                  tmax, "), got mean=", mean, " std=", std));
   const double ca = std::max(a, -tmax), cb = std::min(b, tmax);
   T lo_t = static_cast<T>(ca), hi_t = static_cast<T>(cb);
   if (ca <= cb) {

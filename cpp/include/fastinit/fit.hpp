@@ -49,13 +49,13 @@ struct History {
 };
 
 // callback(history, step) -> false to stop, every cfg.callback_every steps. A ScopedPoll of
-// the caller (parallel.hpp) stops training too, checked after every step only: either way the
-// network holds the parameters of the last completed step.
+// the caller (parallel.hpp) stops training too, during a forward / backward pass or after a
+// step, never inside the update: either way the network holds the parameters of the last
+// completed step (its caches may hold the interrupted pass).
 template <class T>
 History fit(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& y, const FitConfig& cfg,
             Generator& gen,
             const std::function<bool(const History&, std::int64_t)>& callback = {}) {
-  const SuspendedPoll poll;  // no stop inside a step
   cfg.validate();
   net.check_input(X);
   const index_t N = X.rows(), D0 = X.cols(), K = net.sizes().back();
@@ -99,7 +99,13 @@ History fit(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& y, cons
         }
       }
       Target<T> yb{y.dense ? Yb.data() : nullptr, y.labels ? lb.data() : nullptr};
-      const double loss = net.loss_and_grad(Xb.topRows(nb), yb, grads);
+      double loss = 0;
+      try {
+        loss = net.loss_and_grad(Xb.topRows(nb), yb, grads);
+      } catch (const interrupted&) {
+        h.stopped = true;
+        break;
+      }
       // One pass over the gradients gives the per-tensor norms, the history's global norm and,
       // for L2 clipping, the total to clip by.
       parallel_tasks(static_cast<index_t>(tensors.size()), grad_elems, [&](index_t i) {
@@ -116,14 +122,17 @@ History fit(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& y, cons
         h.nonfinite = true;
         break;
       }
-      apply_clip(cfg.clip, tensors, gnorm);
-      opt.step(net.params().data(), grads.data(), grads.size());
+      {
+        const SuspendedPoll whole_update;  // the update never stops half-way
+        apply_clip(cfg.clip, tensors, gnorm);
+        opt.step(net.params().data(), grads.data(), grads.size());
+      }
       if (callback && cfg.callback_every > 0 && step % cfg.callback_every == 0 &&
           !callback(h, step)) {
         h.stopped = true;
         break;
       }
-      if (poll.stop_requested()) {
+      if (detail::stop_requested()) {
         h.stopped = true;
         break;
       }

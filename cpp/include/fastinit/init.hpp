@@ -235,22 +235,43 @@ void dirac_(W&& w_, std::int64_t groups = 1) {
 
 // ----------------------------------------------------------------------------- PyTorch schemes
 // Glorot & Bengio: std = gain * sqrt(2 / (fan_in + fan_out)); uniform bound sqrt(3) * std.
+namespace gain_check {
+// A gain must be >= 0 (PyTorch's fills refuse the bounds or std a negative one gives).
+inline void non_negative(const char* fn, double gain) {
+  if (gain < 0)
+    throw value_error(fastinit::detail::cat(fn, ": argument 'gain' must be >= 0, got ", gain));
+}
+// Runs the fill of an initializer; a value the dtype cannot hold is blamed on the gain.
+template <class F>
+void fill(const char* fn, double gain, F&& run) {
+  try {
+    run();
+  } catch (const value_error& e) {
+    throw value_error(
+        fastinit::detail::cat(fn, ": argument 'gain' = ", gain, " is too large: ", e.what()));
+  }
+}
+}  // namespace gain_check
+
 template <class W>
 void xavier_uniform_(W&& w_, Generator& g, double gain = 1.0, FanOverride ov = {}) {
   auto w = as_view(w_);
   if (w.numel() == 0) return;
   detail::check_finite("xavier_uniform_", "gain", gain);
+  gain_check::non_negative("xavier_uniform_", gain);
   const Fans f = compute_fans(w.shape, ov, "xavier_uniform_");
   const double a = std::sqrt(3.0) * gain * std::sqrt(2.0 / (f.fan_in + f.fan_out));
-  uniform_fill(w.data, w.numel(), -a, a, g);
+  gain_check::fill("xavier_uniform_", gain, [&] { uniform_fill(w.data, w.numel(), -a, a, g); });
 }
 template <class W>
 void xavier_normal_(W&& w_, Generator& g, double gain = 1.0, FanOverride ov = {}) {
   auto w = as_view(w_);
   if (w.numel() == 0) return;
   detail::check_finite("xavier_normal_", "gain", gain);
+  gain_check::non_negative("xavier_normal_", gain);
   const Fans f = compute_fans(w.shape, ov, "xavier_normal_");
-  normal_fill(w.data, w.numel(), 0.0, gain * std::sqrt(2.0 / (f.fan_in + f.fan_out)), g);
+  const double std = gain * std::sqrt(2.0 / (f.fan_in + f.fan_out));
+  gain_check::fill("xavier_normal_", gain, [&] { normal_fill(w.data, w.numel(), 0.0, std, g); });
 }
 
 // He et al.: std = gain(nonlinearity, a) / sqrt(fan), fan by mode.

@@ -12,9 +12,10 @@
 //
 // Cancellation: a ScopedPoll installs, for the calling thread, a poll() -> bool that every
 // parallel region started from that thread calls between the tasks that thread runs; when it
-// returns true no further task starts and the region throws fastinit::interrupted. Work is
-// split finely enough for a poll every few milliseconds even on one thread (the split never
-// changes results). The Python bindings poll for Ctrl-C this way.
+// returns true (or any task throws) the region is cancelled: no further task starts, the
+// workers' nested regions stop at their next task, and the region throws fastinit::interrupted
+// (or the task's error). Work is split finely enough for a check every few milliseconds even on
+// one thread (the split never changes results). The Python bindings poll for Ctrl-C this way.
 #pragma once
 
 #include <pthread.h>
@@ -59,10 +60,16 @@ inline const std::function<bool()>*& thread_poll() {
   thread_local const std::function<bool()>* poll = nullptr;
   return poll;
 }
-// Whether the calling thread's poll asks to stop (false without one).
+// On a worker: the cancellation flag of the region whose task it runs, or null.
+inline const std::atomic<bool>*& region_cancel() {
+  thread_local const std::atomic<bool>* flag = nullptr;
+  return flag;
+}
+// Whether the calling thread should stop: its poll asks to, or its region was cancelled.
 inline bool stop_requested() {
-  const auto* p = thread_poll();
-  return p && (*p)();
+  if (const auto* p = thread_poll()) return (*p)();
+  const auto* c = region_cancel();
+  return c && c->load(std::memory_order_relaxed);
 }
 
 class ThreadPool {
@@ -96,6 +103,7 @@ class ThreadPool {
       fn_ = &fn;
       ntasks_ = ntasks;
       next_.store(0);
+      cancelled_.store(false);
       joined_.store(1);
       max_threads_ = std::max(1, max_threads);
       active_ = static_cast<int>(workers_.size());
@@ -119,10 +127,9 @@ class ThreadPool {
   // Takes tasks until none is left; the caller's thread also polls before each of its tasks.
   void drain(const std::function<bool()>* poll = nullptr) {
     for (;;) {
+      if (cancelled_.load(std::memory_order_relaxed)) return;
       if (poll && (*poll)()) {
-        std::lock_guard<std::mutex> lk(m_);
-        if (!error_) error_ = std::make_exception_ptr(interrupted());
-        next_.store(ntasks_);
+        cancel(std::make_exception_ptr(interrupted()));
         return;
       }
       const index_t t = next_.fetch_add(1);
@@ -130,11 +137,16 @@ class ThreadPool {
       try {
         (*fn_)(t);
       } catch (...) {
-        std::lock_guard<std::mutex> lk(m_);
-        if (!error_) error_ = std::current_exception();
-        next_.store(ntasks_);  // stop handing out tasks
+        cancel(std::current_exception());
       }
     }
+  }
+  // Keeps the first error; no task starts after it and nested regions stop early.
+  void cancel(std::exception_ptr e) {
+    std::lock_guard<std::mutex> lk(m_);
+    if (!error_) error_ = std::move(e);
+    next_.store(ntasks_);
+    cancelled_.store(true);
   }
   void stop_and_join() {
     {
@@ -155,7 +167,11 @@ class ThreadPool {
         if (stop_) return;
         seen = generation_;
       }
-      if (joined_.fetch_add(1) < max_threads_) drain();
+      if (joined_.fetch_add(1) < max_threads_) {
+        region_cancel() = &cancelled_;
+        drain();
+        region_cancel() = nullptr;
+      }
       std::lock_guard<std::mutex> lk(m_);
       if (--active_ == 0) done_.notify_all();
     }
@@ -168,6 +184,7 @@ class ThreadPool {
   const std::function<void(index_t)>* fn_ = nullptr;
   index_t ntasks_ = 0;
   std::atomic<index_t> next_{0};
+  std::atomic<bool> cancelled_{false};
   std::atomic<int> joined_{0};
   int max_threads_ = 1;
   int active_ = 0;
@@ -336,19 +353,25 @@ class ScopedPoll {
 // step); the suspended poll is still available to check at the scope's own safe points.
 class SuspendedPoll {
  public:
-  SuspendedPoll() : saved_(detail::thread_poll()) { detail::thread_poll() = nullptr; }
-  ~SuspendedPoll() { detail::thread_poll() = saved_; }
+  SuspendedPoll() : saved_(detail::thread_poll()), saved_cancel_(detail::region_cancel()) {
+    detail::thread_poll() = nullptr;
+    detail::region_cancel() = nullptr;
+  }
+  ~SuspendedPoll() {
+    detail::thread_poll() = saved_;
+    detail::region_cancel() = saved_cancel_;
+  }
   SuspendedPoll(const SuspendedPoll&) = delete;
   SuspendedPoll& operator=(const SuspendedPoll&) = delete;
-  bool stop_requested() const { return saved_ && (*saved_)(); }
 
  private:
   const std::function<bool()>* saved_;
+  const std::atomic<bool>* saved_cancel_;
 };
 
 // Runs fn(begin, end) over a split of [0, n) into pieces of at least `grain` items (callers
 // never depend on the split). With a ScopedPoll, at least 64 pieces when there are that many
-// grains, so even one thread polls often.
+// grains (up to 4096 for fine grains), so even one thread polls every few milliseconds.
 template <class F>
 void parallel_for(index_t n, index_t grain, F&& fn) {
   if (n <= 0) return;

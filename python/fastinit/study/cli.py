@@ -242,10 +242,7 @@ def _diagnose(args: argparse.Namespace) -> int:
 
 
 def _theory(args: argparse.Namespace) -> int:
-    th = study_run.theory_module()
-    if th is None:
-        print("fastinit theory: fastinit.theory is not available in this build", file=sys.stderr)
-        return 1
+    th = fi.theory
     params: dict[str, float] = {}
     if args.negative_slope is not None:
         params["negative_slope"] = args.negative_slope

@@ -7,7 +7,6 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import fastinit as fi
@@ -24,15 +23,6 @@ from .tables import merge_results, verdict_table
 from .training import train_digits
 
 
-def theory_module() -> ModuleType | None:
-    """``fastinit.theory``, or None when it cannot be imported (the report then skips it)."""
-    try:
-        from fastinit import theory
-    except ImportError:
-        return None
-    return theory
-
-
 def have_matplotlib() -> bool:
     """Whether the figures can be drawn."""
     return available("matplotlib")
@@ -42,10 +32,7 @@ def _critical_sweeps(
     p: Mapping[str, Any], seed: int, common: Mapping[str, Any], say: Callable[[str], None]
 ) -> list[Results]:
     """The ``sigma`` scheme at each activation's critical sigma_w for the study's sigma_b."""
-    th = theory_module()
-    if th is None:
-        say("note: fastinit.theory is not available: no sweep at the critical sigma_w")
-        return []
+    th = fi.theory
     parts = []
     for i, act in enumerate(p["activations"]):
         try:
@@ -232,9 +219,7 @@ def write_report(
     else:
         rep.sweep_figures(results, depths, seed)
     training = rep.training(seed, progress, plots) if train else None
-    if theory_module() is None:
-        rep.note("note: fastinit.theory is not available: the phase diagram is skipped")
-    elif plots:
+    if plots:
         rep.phase_diagram()
     rep.timing["total"] = time.perf_counter() - t_start
     critical = any(r["scheme"] == CRITICAL for r in rows)
@@ -261,4 +246,4 @@ def write_report(
     }
 
 
-__all__ = ["run_study", "theory_module", "write_report"]
+__all__ = ["run_study", "write_report"]
