@@ -1,9 +1,13 @@
 """Initializers: PyTorch's ``torch.nn.init`` names and semantics, Keras / JAX variance scaling,
 ZerO, and LSUV.
 
-In-place functions end in ``_``; they take a writeable C-contiguous float32 / float64 NumPy
-array of shape ``(out, in, *kernel)``, fill it and return it. A wrong dtype, a non-contiguous or
-a read-only array raises (never a silent copy). Each allocating twin (same name without the
+In-place functions end in ``_``; they take a writeable C-contiguous float32 / float64 CPU array
+of shape ``(out, in, *kernel)`` -- a NumPy array, or any object exporting DLPack or the buffer
+protocol (``torch.Tensor`` and ``torch.nn.Parameter`` included) -- fill it without a copy and
+return the very object they were given. A torch leaf that requires grad (a Parameter) is written
+through a detached view of its storage, so autograd records nothing (as ``torch.nn.init`` does
+under ``no_grad``). A wrong dtype, a non-contiguous, read-only or non-CPU array raises (never a
+silent copy). Each allocating twin (same name without the
 ``_``) takes a shape and a dtype and returns a new 64-byte-aligned array.
 
 Every random initializer accepts ``generator=`` (a :class:`fastinit.Generator`); without it the
@@ -13,8 +17,9 @@ default generator (see :func:`fastinit.manual_seed`) is used. Initializers that 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -22,61 +27,156 @@ import numpy.typing as npt
 from ._loader import core as _core
 
 Array = npt.NDArray[np.floating[Any]]
+_T = TypeVar("_T")
 
 calculate_gain = _core.calculate_gain
 compute_fans = _core.compute_fans
 
-uniform_ = _core.uniform_
-normal_ = _core.normal_
-trunc_normal_ = _core.trunc_normal_
-constant_ = _core.constant_
-ones_ = _core.ones_
-zeros_ = _core.zeros_
-eye_ = _core.eye_
-dirac_ = _core.dirac_
-xavier_uniform_ = _core.xavier_uniform_
-xavier_normal_ = _core.xavier_normal_
-kaiming_uniform_ = _core.kaiming_uniform_
-kaiming_normal_ = _core.kaiming_normal_
-orthogonal_ = _core.orthogonal_
-sparse_ = _core.sparse_
-variance_scaling_ = _core.variance_scaling_
-zero_ = _core.zero_
+_KDLCPU = 1  # DLPack's device type of host memory
 
 
-def glorot_uniform_(tensor: Array, **kw: Any) -> Array:
+def _type_name(x: object) -> str:
+    t = type(x)
+    return f"{t.__module__}.{t.__qualname__}"
+
+
+def _torch_target(x: Any) -> Any:
+    """A torch tensor, checked and detached (shares its storage; autograd records nothing)."""
+    if x.device.type != "cpu":
+        raise ValueError(
+            f"argument 'tensor': expected a CPU tensor, got one on device '{x.device}' "
+            "(a meta tensor has no storage: materialize it with module.to_empty(device='cpu'))"
+        )
+    if x.requires_grad and not x.is_leaf:
+        raise ValueError(
+            "argument 'tensor': a non-leaf tensor that requires grad cannot be initialized in "
+            "place (autograd's graph would silently go stale); initialize the leaf it comes from"
+        )
+    if not x.is_contiguous():
+        raise ValueError(
+            f"argument 'tensor': expected a C-contiguous tensor, got strides {tuple(x.stride())} "
+            "(fastinit writes in place and never copies silently)"
+        )
+    return x.detach()
+
+
+def as_target(x: Any) -> np.ndarray[Any, Any]:
+    """The zero-copy NumPy view that an in-place initializer writes: ``x`` itself for an
+    ndarray; a DLPack import for an object with ``__dlpack__`` (torch tensors and Parameters,
+    detached); a buffer-protocol view otherwise. TypeError for anything else; the dtype, layout
+    and writeability are checked by the initializer (never a silent copy)."""
+    if isinstance(x, np.ndarray):
+        return x
+    if isinstance(x, np.generic):
+        raise TypeError(
+            f"argument 'tensor': expected a numpy.ndarray, got the immutable scalar {_type_name(x)}"
+        )
+    if hasattr(x, "__dlpack__"):
+        if type(x).__module__.partition(".")[0] == "torch":
+            x = _torch_target(x)
+        else:
+            try:
+                dev = x.__dlpack_device__()
+            except Exception as exc:
+                raise ValueError(f"argument 'tensor': unsupported device ({exc})") from exc
+            if int(dev[0]) != _KDLCPU:
+                raise ValueError(
+                    f"argument 'tensor': expected a CPU array, got DLPack device {dev}"
+                )
+        try:
+            a = np.from_dlpack(x)
+        except (BufferError, RuntimeError, TypeError) as exc:
+            dt = getattr(x, "dtype", "?")
+            raise TypeError(
+                f"argument 'tensor': expected a float32 or float64 array, got {dt} ({exc})"
+            ) from exc
+    else:
+        try:
+            mv = memoryview(x)
+        except TypeError:
+            raise TypeError(
+                "argument 'tensor': expected a numpy.ndarray or an array exporting DLPack or "
+                f"the buffer protocol, got {_type_name(x)}"
+            ) from None
+        a = np.asarray(mv)
+        if a.dtype not in (np.float32, np.float64):
+            raise TypeError(
+                "argument 'tensor': expected a float32 or float64 array (a numpy.ndarray or an "
+                f"array exporting DLPack or the buffer protocol), got a buffer of {a.dtype}"
+            )
+        if mv.readonly:
+            raise ValueError("argument 'tensor': the array is read-only")
+    if not a.flags.c_contiguous:
+        raise ValueError(
+            f"argument 'tensor': expected a C-contiguous array, got strides {a.strides} "
+            "(fastinit writes in place and never copies silently)"
+        )
+    return a
+
+
+def _inplace(fill: Callable[..., Any]) -> Callable[..., Any]:
+    """The in-place initializer ``fill`` made to take any array of :func:`as_target` and
+    return the object it was given."""
+
+    @functools.wraps(fill)
+    def wrapper(tensor: _T, *args: Any, **kw: Any) -> _T:
+        fill(as_target(tensor), *args, **kw)
+        return tensor
+
+    return wrapper
+
+
+uniform_ = _inplace(_core.uniform_)
+normal_ = _inplace(_core.normal_)
+trunc_normal_ = _inplace(_core.trunc_normal_)
+constant_ = _inplace(_core.constant_)
+ones_ = _inplace(_core.ones_)
+zeros_ = _inplace(_core.zeros_)
+eye_ = _inplace(_core.eye_)
+dirac_ = _inplace(_core.dirac_)
+xavier_uniform_ = _inplace(_core.xavier_uniform_)
+xavier_normal_ = _inplace(_core.xavier_normal_)
+kaiming_uniform_ = _inplace(_core.kaiming_uniform_)
+kaiming_normal_ = _inplace(_core.kaiming_normal_)
+orthogonal_ = _inplace(_core.orthogonal_)
+sparse_ = _inplace(_core.sparse_)
+variance_scaling_ = _inplace(_core.variance_scaling_)
+zero_ = _inplace(_core.zero_)
+
+
+def glorot_uniform_(tensor: _T, **kw: Any) -> _T:
     """Keras GlorotUniform: variance scaling (1, fan_avg, uniform)."""
-    out: Array = variance_scaling_(tensor, 1.0, "fan_avg", "uniform", **kw)
+    out: _T = variance_scaling_(tensor, 1.0, "fan_avg", "uniform", **kw)
     return out
 
 
-def glorot_normal_(tensor: Array, **kw: Any) -> Array:
+def glorot_normal_(tensor: _T, **kw: Any) -> _T:
     """Keras GlorotNormal: variance scaling (1, fan_avg, truncated_normal)."""
-    out: Array = variance_scaling_(tensor, 1.0, "fan_avg", "truncated_normal", **kw)
+    out: _T = variance_scaling_(tensor, 1.0, "fan_avg", "truncated_normal", **kw)
     return out
 
 
-def he_uniform_(tensor: Array, **kw: Any) -> Array:
+def he_uniform_(tensor: _T, **kw: Any) -> _T:
     """Keras HeUniform: variance scaling (2, fan_in, uniform)."""
-    out: Array = variance_scaling_(tensor, 2.0, "fan_in", "uniform", **kw)
+    out: _T = variance_scaling_(tensor, 2.0, "fan_in", "uniform", **kw)
     return out
 
 
-def he_normal_(tensor: Array, **kw: Any) -> Array:
+def he_normal_(tensor: _T, **kw: Any) -> _T:
     """Keras HeNormal: variance scaling (2, fan_in, truncated_normal)."""
-    out: Array = variance_scaling_(tensor, 2.0, "fan_in", "truncated_normal", **kw)
+    out: _T = variance_scaling_(tensor, 2.0, "fan_in", "truncated_normal", **kw)
     return out
 
 
-def lecun_uniform_(tensor: Array, **kw: Any) -> Array:
+def lecun_uniform_(tensor: _T, **kw: Any) -> _T:
     """Keras LecunUniform: variance scaling (1, fan_in, uniform)."""
-    out: Array = variance_scaling_(tensor, 1.0, "fan_in", "uniform", **kw)
+    out: _T = variance_scaling_(tensor, 1.0, "fan_in", "uniform", **kw)
     return out
 
 
-def lecun_normal_(tensor: Array, **kw: Any) -> Array:
+def lecun_normal_(tensor: _T, **kw: Any) -> _T:
     """Keras LecunNormal: variance scaling (1, fan_in, truncated_normal)."""
-    out: Array = variance_scaling_(tensor, 1.0, "fan_in", "truncated_normal", **kw)
+    out: _T = variance_scaling_(tensor, 1.0, "fan_in", "truncated_normal", **kw)
     return out
 
 
@@ -165,6 +265,7 @@ def get(name: str) -> Callable[..., Array]:
 
 __all__ = sorted(
     [
+        "as_target",
         "available",
         "calculate_gain",
         "compute_fans",
