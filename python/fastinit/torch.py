@@ -24,6 +24,7 @@ torch is optional: ``import fastinit`` never imports it; this module needs it.
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -148,13 +149,22 @@ def reset_parameters_(model: Any, generator: Any = None) -> Any:
     return model
 
 
-def _fill(fill: Callable[..., Any], t: Any, g: Any, kw: Mapping[str, Any]) -> None:
+def _takes_generator(fill: Callable[..., Any]) -> bool:
+    """Whether ``fill`` accepts ``generator=`` (deterministic ones -- zeros, eye, dirac, zero --
+    do not). Compiled initializers say so in their signature line, Python ones in theirs."""
+    target = getattr(fill, "__wrapped__", fill)
     try:
+        params = inspect.signature(target).parameters.values()
+    except (TypeError, ValueError):
+        return "generator" in (getattr(target, "__doc__", None) or "").partition("\n")[0]
+    return any(p.name == "generator" or p.kind is p.VAR_KEYWORD for p in params)
+
+
+def _fill(fill: Callable[..., Any], t: Any, g: Any, kw: Mapping[str, Any]) -> None:
+    if _takes_generator(fill):
         fill(t, generator=g, **kw)
-    except TypeError as exc:
-        if "generator" not in str(exc):
-            raise
-        fill(t, **kw)  # a deterministic initializer (zeros, eye, dirac, zero, ...)
+    else:
+        fill(t, **kw)
 
 
 def _scheme(scheme: str | Callable[..., Any], arg: str) -> Callable[..., Any]:
