@@ -56,6 +56,19 @@ def trunc_normal_(
     *,
     generator: Generator | None = None,
 ) -> _F: ...
+def _trunc_normal_half_(
+    tensor: npt.NDArray[np.uint16],
+    bfloat16: bool,
+    mean: float,
+    std: float,
+    a: float,
+    b: float,
+    *,
+    generator: Generator | None = None,
+) -> None: ...
+def _round_half_(
+    src: npt.NDArray[np.float32], dst: npt.NDArray[np.uint16], bfloat16: bool
+) -> None: ...
 def constant_(tensor: _F, val: float) -> _F: ...
 def ones_(tensor: _F) -> _F: ...
 def zeros_(tensor: _F) -> _F: ...

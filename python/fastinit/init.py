@@ -6,8 +6,10 @@ of shape ``(out, in, *kernel)`` -- a NumPy array, or any object exporting DLPack
 protocol (``torch.Tensor`` and ``torch.nn.Parameter`` included) -- fill it without a copy and
 return the very object they were given. A torch leaf that requires grad (a Parameter) is written
 through a detached view of its storage, so autograd records nothing (as ``torch.nn.init`` does
-under ``no_grad``). A wrong dtype, a non-contiguous, read-only or non-CPU array raises (never a
-silent copy). Each allocating twin (same name without the
+under ``no_grad``). float16 and bfloat16 targets (NumPy float16, ``ml_dtypes.bfloat16``, torch
+half / bfloat16) are computed in float32 (the truncated normal in double, exact after rounding)
+and rounded to nearest even. A wrong dtype, a non-contiguous, read-only or non-CPU array raises
+(never a silent copy). Each allocating twin (same name without the
 ``_``) takes a shape and a dtype and returns a new 64-byte-aligned array.
 
 Every random initializer accepts ``generator=`` (a :class:`fastinit.Generator`); without it the
@@ -25,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._loader import core as _core
+from .optional import require
 
 Array = npt.NDArray[np.floating[Any]]
 _T = TypeVar("_T")
@@ -114,21 +117,90 @@ def as_target(x: Any) -> np.ndarray[Any, Any]:
     return a
 
 
+_TORCH_HALF = {"torch.float16": False, "torch.bfloat16": True}
+
+
+def _is_half_dtype(dt: np.dtype[Any]) -> bool | None:
+    """False for float16, True for bfloat16 (``ml_dtypes.bfloat16``, by name: ml_dtypes is not
+    imported), None for any other dtype."""
+    if dt == np.float16:
+        return False
+    if dt.name == "bfloat16" and dt.itemsize == 2:
+        return True
+    return None
+
+
+def as_half_target(x: Any) -> tuple[np.ndarray[Any, Any], bool] | None:
+    """For a float16 / bfloat16 array (NumPy float16, ``ml_dtypes.bfloat16``, torch half /
+    bfloat16): the uint16 view of its storage (no copy) and whether it is bfloat16; None for any
+    other object. Layout, device and writeability are checked as in :func:`as_target`."""
+    if isinstance(x, np.ndarray):
+        bf = _is_half_dtype(x.dtype)
+        if bf is None:
+            return None
+        a = x
+    elif type(x).__module__.partition(".")[0] == "torch" and str(x.dtype) in _TORCH_HALF:
+        bf = _TORCH_HALF[str(x.dtype)]
+        torch = require("torch", extra="torch", purpose="a torch half / bfloat16 target")
+        a = np.from_dlpack(_torch_target(x).view(torch.int16))
+    else:
+        return None
+    if not a.flags.c_contiguous:
+        raise ValueError(
+            f"argument 'tensor': expected a C-contiguous array, got strides {a.strides} "
+            "(fastinit writes in place and never copies silently)"
+        )
+    if not a.flags.writeable:
+        raise ValueError("argument 'tensor': the array is read-only")
+    return a.view(np.uint16), bf
+
+
 def _inplace(fill: Callable[..., Any]) -> Callable[..., Any]:
     """The in-place initializer ``fill`` made to take any array of :func:`as_target` and
-    return the object it was given."""
+    return the object it was given. A float16 / bfloat16 target is computed in float32 and
+    rounded to nearest even into its storage."""
 
     @functools.wraps(fill)
     def wrapper(tensor: _T, *args: Any, **kw: Any) -> _T:
-        fill(as_target(tensor), *args, **kw)
+        half = as_half_target(tensor)
+        if half is None:
+            fill(as_target(tensor), *args, **kw)
+        else:
+            scratch = _core.empty(half[0].shape, np.float32)
+            fill(scratch, *args, **kw)
+            _core._round_half_(scratch, half[0], half[1])
         return tensor
 
     return wrapper
 
 
+def _trunc_normal_inplace(fill: Callable[..., Any]) -> Callable[..., Any]:
+    """trunc_normal_ on any target; on a float16 / bfloat16 one it is exact after rounding (no
+    sample outside [a, b], no mass piled up at a bound: see fill.hpp)."""
+
+    @functools.wraps(fill)
+    def trunc_normal_(
+        tensor: _T,
+        mean: float = 0.0,
+        std: float = 1.0,
+        a: float = -2.0,
+        b: float = 2.0,
+        *,
+        generator: Any = None,
+    ) -> _T:
+        half = as_half_target(tensor)
+        if half is None:
+            fill(as_target(tensor), mean, std, a, b, generator=generator)
+        else:
+            _core._trunc_normal_half_(half[0], half[1], mean, std, a, b, generator=generator)
+        return tensor
+
+    return trunc_normal_
+
+
 uniform_ = _inplace(_core.uniform_)
 normal_ = _inplace(_core.normal_)
-trunc_normal_ = _inplace(_core.trunc_normal_)
+trunc_normal_ = _trunc_normal_inplace(_core.trunc_normal_)
 constant_ = _inplace(_core.constant_)
 ones_ = _inplace(_core.ones_)
 zeros_ = _inplace(_core.zeros_)
@@ -210,6 +282,14 @@ def _make_twin(name: str, fill: Callable[..., Array]) -> Callable[..., Array]:
     def twin(
         shape: int | Sequence[int], *args: Any, dtype: npt.DTypeLike = np.float32, **kw: Any
     ) -> Array:
+        try:
+            half = _is_half_dtype(np.dtype(dtype))
+        except TypeError:
+            half = None
+        if half is not None:
+            out = np.empty(shape, np.dtype(dtype))
+            fill(out, *args, **kw)
+            return out
         return fill(_core.empty(shape, dtype), *args, **kw)
 
     twin.__name__ = twin.__qualname__ = name
@@ -265,6 +345,7 @@ def get(name: str) -> Callable[..., Array]:
 
 __all__ = sorted(
     [
+        "as_half_target",
         "as_target",
         "available",
         "calculate_gain",
