@@ -223,4 +223,13 @@ def test_unsupported_modules_and_bad_arguments() -> None:
     with pytest.raises(TypeError, match="torch.nn.Module"):
         fit.reset_parameters_(np.zeros(3))
     with pytest.raises(TypeError, match="float32 or float64"):
-        fit.reset_parameters_(nn.Linear(3, 4).to(torch.float16))
+        fit.reset_parameters_(nn.Linear(3, 4).to(torch.float8_e4m3fn))
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+def test_16bit_model_is_the_float32_model_rounded(dtype: str) -> None:
+    tdt = getattr(torch, dtype)
+    ref = fit.reset_parameters_(_mixed(), generator=fi.Generator(4))
+    half = fit.reset_parameters_(_mixed().to(tdt), generator=fi.Generator(4))
+    for (n, p), (_, q) in zip(ref.named_parameters(), half.named_parameters(), strict=True):
+        assert q.dtype == tdt and torch.equal(p.detach().to(tdt), q.detach()), n
