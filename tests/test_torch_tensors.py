@@ -78,6 +78,17 @@ def test_parameter_autograd_records_nothing_and_backward_works() -> None:
     assert torch.isfinite(w.grad).all() and w.grad.abs().sum() > 0
 
 
+def test_a_graph_that_saved_the_old_values_refuses_backward() -> None:
+    w = torch.nn.Parameter(torch.ones(3, 4))
+    x = torch.ones(4, requires_grad=True)
+    y = (w * x).sum()  # saves w for backward
+    before = w._version
+    fi.init.normal_(w, generator=fi.Generator(0))
+    assert w._version > before  # as torch.nn.init.normal_ under no_grad
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.backward()
+
+
 def test_buffer_protocol_objects() -> None:
     buf = array.array("d", [0.0] * 12)
     assert fi.init.normal_(buf, generator=fi.Generator(2)) is buf

@@ -6,7 +6,7 @@ of shape ``(out, in, *kernel)`` -- a NumPy array, or any object exporting DLPack
 protocol (``torch.Tensor`` and ``torch.nn.Parameter`` included) -- fill it without a copy and
 return the very object they were given. A torch leaf that requires grad (a Parameter) is written
 through a detached view of its storage, so autograd records nothing (as ``torch.nn.init`` does
-under ``no_grad``). 16-bit targets (``ml_dtypes.bfloat16``, torch half / bfloat16; NumPy float16
+under ``no_grad``), and its version counter is bumped as by any in-place op. 16-bit targets (``ml_dtypes.bfloat16``, torch half / bfloat16; NumPy float16
 not yet) are computed in float32 (the truncated normal in double, exact after rounding)
 and rounded to nearest even. A wrong dtype, a non-contiguous, read-only or non-CPU array raises
 (never a silent copy). Each allocating twin (same name without the
@@ -161,6 +161,17 @@ def as_half_target(x: Any) -> tuple[np.ndarray[Any, Any], bool] | None:
     return a.view(np.uint16), bf
 
 
+def _mark_written(x: Any) -> None:
+    """Bump a torch tensor's version counter, as an in-place torch op does (writes through
+    DLPack do not): a graph that saved the old values then refuses to backpropagate, as with
+    torch.nn.init, instead of silently using the new ones. An empty in-place op on a view that
+    shares the counter costs no pass over the data."""
+    if type(x).__module__.partition(".")[0] == "torch":
+        torch = require("torch", extra="torch", purpose="a torch target")
+        with torch.no_grad():
+            x.detach().view(-1)[:0].zero_()
+
+
 def _inplace(fill: Callable[..., Any]) -> Callable[..., Any]:
     """The in-place initializer ``fill`` made to take any array of :func:`as_target` and
     return the object it was given. A float16 / bfloat16 target is computed in float32 and
@@ -175,6 +186,7 @@ def _inplace(fill: Callable[..., Any]) -> Callable[..., Any]:
             scratch = _core.empty(half[0].shape, np.float32)
             fill(scratch, *args, **kw)
             _core._round_half_(scratch, half[0], half[1])
+        _mark_written(tensor)
         return tensor
 
     return wrapper
@@ -199,6 +211,7 @@ def _trunc_normal_inplace(fill: Callable[..., Any]) -> Callable[..., Any]:
             fill(as_target(tensor), mean, std, a, b, generator=generator)
         else:
             _core._trunc_normal_half_(half[0], half[1], mean, std, a, b, generator=generator)
+        _mark_written(tensor)
         return tensor
 
     return trunc_normal_
