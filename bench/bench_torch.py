@@ -4,9 +4,10 @@ Command line::
 
     python bench/bench_torch.py            # full run: 16 x Linear(4096, 4096) (~268M parameters)
     python bench/bench_torch.py --quick    # smoke run (16 x Linear(512, 512), a small mixed model)
-    python bench/bench_torch.py --threads 1 2
+    python bench/bench_torch.py --threads 1 2 --dtypes float32 bfloat16
 
-Models (float32, built once; each timing re-initializes the same parameters in place):
+Models (float32 and bfloat16, built once; each timing re-initializes the same parameters in
+place; fastinit fills a bfloat16 parameter in float32 and rounds to nearest even):
 
 * ``linear``: ``nn.Sequential`` of 16 x ``Linear(4096, 4096)`` (``--quick``: 512);
 * ``mixed``: Embedding(32000, 1024), Conv1d(1024, 1024, 5), a 2-layer LSTM(1024, 1024) and
@@ -84,6 +85,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--dtypes", nargs="+", default=["float32", "bfloat16"])
     args = ap.parse_args()
     if torch is None:
         print("torch is not installed: nothing to compare (pip install 'fastinit-nn[torch]')")
@@ -94,7 +96,12 @@ def main() -> None:
     g = fi.Generator(0)
     rows: list[list[str]] = []
     misses: list[str] = []
-    for mname, model in build_models(args.quick).items():
+    models = [
+        (name, dtype, model.to(getattr(torch, dtype)))
+        for dtype in args.dtypes
+        for name, model in build_models(args.quick).items()
+    ]
+    for mname, dtype, model in models:
         nparams = sum(p.numel() for p in model.parameters())
         contenders: list[tuple[str, Callable[[Any], Any], Callable[[Any], None]]] = [
             ("reset_parameters_", lambda m: fit.reset_parameters_(m, g), torch_reset),
@@ -109,6 +116,7 @@ def main() -> None:
                     rows.append(
                         [
                             mname,
+                            dtype,
                             f"{nparams / 1e6:.1f}M",
                             what,
                             str(n),
@@ -118,10 +126,10 @@ def main() -> None:
                         ]
                     )
                     if ratio < TARGET:
-                        misses.append(f"{mname} / {what} / {n} thread(s): {ratio:.1f}x")
+                        misses.append(f"{mname} {dtype} / {what} / {n} thread(s): {ratio:.1f}x")
     table = Table(
-        "fastinit.torch vs torch: initializing a whole model (float32, CPU)",
-        ["model", "params", "call", "threads", "fastinit", "torch", "torch / fastinit"],
+        "fastinit.torch vs torch: initializing a whole model (CPU)",
+        ["model", "dtype", "params", "call", "threads", "fastinit", "torch", "torch / fastinit"],
         rows,
         [
             f"torch {torch.__version__}, {fi.build_info().get('module', '?')}, "
