@@ -214,3 +214,19 @@ def test_torch_bf16_trunc_normal_has_no_pile_at_the_bound() -> None:
     )
     np.testing.assert_array_equal(v, ref.astype(np.float64))
     assert v.max() <= 0.04 and v.min() >= -0.04
+
+
+def test_16bit_fills_from_several_threads_and_sizes() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    shapes = [(300, 200), (7, 2), (1000, 513), (3, 5, 7), (1 << 12, 1 << 12 | 1)]  # last: unkept
+
+    def run(i: int) -> np.ndarray:
+        w = np.empty(shapes[i % len(shapes)], BF16)
+        return fi.init.kaiming_normal_(w, generator=fi.Generator(i))
+
+    with ThreadPoolExecutor(4) as ex:
+        got = list(ex.map(run, range(20)))
+    for i, w in enumerate(got):
+        ref = fi.init.kaiming_normal(w.shape, generator=fi.Generator(i)).astype(BF16)
+        np.testing.assert_array_equal(w.view(np.uint16), ref.view(np.uint16))

@@ -1,16 +1,16 @@
 """Initializers: PyTorch's ``torch.nn.init`` names and semantics, Keras / JAX variance scaling,
 ZerO, and LSUV.
 
-In-place functions end in ``_``; they take a writeable C-contiguous float32 / float64 CPU array
-of shape ``(out, in, *kernel)`` -- a NumPy array, or any object exporting DLPack or the buffer
-protocol (``torch.Tensor`` and ``torch.nn.Parameter`` included) -- fill it without a copy and
-return the very object they were given. A torch leaf that requires grad (a Parameter) is written
-through a detached view of its storage, so autograd records nothing (as ``torch.nn.init`` does
-under ``no_grad``), and its version counter is bumped as by any in-place op. 16-bit targets (``ml_dtypes.bfloat16``, torch half / bfloat16; NumPy float16
-not yet) are computed in float32 (the truncated normal in double, exact after rounding)
-and rounded to nearest even. A wrong dtype, a non-contiguous, read-only or non-CPU array raises
-(never a silent copy). Each allocating twin (same name without the
-``_``) takes a shape and a dtype and returns a new 64-byte-aligned array.
+In-place functions end in ``_``; they take a writeable C-contiguous float32 / float64 CPU array of
+shape ``(out, in, *kernel)`` -- a NumPy array, or any object exporting DLPack or the buffer protocol
+(``torch.Tensor`` and ``torch.nn.Parameter`` included) -- fill it without a copy and return the very
+object they were given. A torch leaf that requires grad (a Parameter) is written through a detached
+view of its storage, so autograd records nothing (as ``torch.nn.init`` does under ``no_grad``), and
+its version counter is bumped as by any in-place op. 16-bit targets (``ml_dtypes.bfloat16``, torch
+half / bfloat16; NumPy float16 not yet) are computed in float32 (the truncated normal in double,
+exact after rounding) and rounded to nearest even. A wrong dtype, a non-contiguous, read-only or
+non-CPU array raises (never a silent copy). Each allocating twin (same name without the ``_``) takes
+a shape and a dtype and returns a new 64-byte-aligned array.
 
 Every random initializer accepts ``generator=`` (a :class:`fastinit.Generator`); without it the
 default generator (see :func:`fastinit.manual_seed`) is used. Initializers that use fans accept
@@ -20,6 +20,8 @@ default generator (see :func:`fastinit.manual_seed`) is used. Initializers that 
 from __future__ import annotations
 
 import functools
+import math
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -172,6 +174,24 @@ def _mark_written(x: Any) -> None:
             x.detach().view(-1)[:0].zero_()
 
 
+#: float32 scratch of 16-bit fills up to this many elements is kept per thread (at most 64 MB):
+#: a fresh buffer per call spent more time in page faults than in the fill itself.
+_SCRATCH_KEEP = 1 << 24
+_scratch_local = threading.local()
+
+
+def _scratch(shape: tuple[int, ...]) -> np.ndarray[Any, Any]:
+    """A float32 C-contiguous array of ``shape`` for this thread's 16-bit fill."""
+    n = math.prod(shape)
+    if n > _SCRATCH_KEEP:
+        return _core.empty(shape, np.float32)  # type: ignore[no-any-return]
+    buf = getattr(_scratch_local, "buf", None)
+    if buf is None or buf.size < n:
+        buf = _core.empty(max(n, 1 << 16), np.float32)
+        _scratch_local.buf = buf
+    return buf[:n].reshape(shape)  # type: ignore[no-any-return]
+
+
 def _inplace(fill: Callable[..., Any]) -> Callable[..., Any]:
     """The in-place initializer ``fill`` made to take any array of :func:`as_target` and
     return the object it was given. A float16 / bfloat16 target is computed in float32 and
@@ -183,7 +203,7 @@ def _inplace(fill: Callable[..., Any]) -> Callable[..., Any]:
         if half is None:
             fill(as_target(tensor), *args, **kw)
         else:
-            scratch = _core.empty(half[0].shape, np.float32)
+            scratch = _scratch(half[0].shape)
             fill(scratch, *args, **kw)
             _core._round_half_(scratch, half[0], half[1])
         _mark_written(tensor)
