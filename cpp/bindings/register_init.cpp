@@ -1,6 +1,7 @@
 // fastinit.init: fans, gains and every initializer, in place on NumPy arrays.
 // Each wrapper checks the array (dtype, layout, writeability: never a silent copy), resolves the
 // generator, then runs the C++ initializer with the GIL released.
+#include "array_glue.hpp"
 #include "common.hpp"
 
 namespace fastinit::py_glue {
@@ -74,6 +75,37 @@ void register_init(py::module_& m) {
       py::arg("tensor"), py::arg("mean") = 0.0, py::arg("std") = 1.0, py::arg("a") = -2.0,
       py::arg("b") = 2.0, py::kw_only(), py::arg("generator") = py::none(),
       "Fill with N(mean, std^2) truncated to the absolute interval [a, b] (exact sampler).");
+  m.def(
+      "_trunc_normal_half_",
+      [=](py::handle w, bool bfloat16, double mean, double std, double a, double b,
+          const py::object& g) {
+        auto G = gen(g);
+        py::array arr = as_ndarray(w, "tensor");
+        std::uint16_t* out = half_bits(arr, "tensor");
+        const auto n = static_cast<std::size_t>(arr.size());
+        py::gil_scoped_release nogil;
+        trunc_normal_fill(out, n, half_format(bfloat16), mean, std, a, b, *G);
+      },
+      py::arg("tensor"), py::arg("bfloat16"), py::arg("mean"), py::arg("std"), py::arg("a"),
+      py::arg("b"), py::kw_only(), py::arg("generator") = py::none(),
+      "trunc_normal_ into the uint16 view of a float16 / bfloat16 array, exact after rounding.");
+  m.def(
+      "_round_half_",
+      [](py::handle src, py::handle dst, bool bfloat16) {
+        py::array s = as_ndarray(src, "src"), d = as_ndarray(dst, "dst");
+        if (!is_f32(s) || !(s.flags() & py::array::c_style))
+          throw dtype_error("argument 'src': expected a C-contiguous float32 array");
+        std::uint16_t* out = half_bits(d, "dst");
+        if (s.size() != d.size())
+          throw shape_error(
+              detail::cat("_round_half_: src has ", s.size(), " elements, dst ", d.size()));
+        const auto* in = static_cast<const float*>(s.data());
+        const auto n = static_cast<std::size_t>(s.size());
+        py::gil_scoped_release nogil;
+        round_to_half(in, out, n, half_format(bfloat16));
+      },
+      py::arg("src"), py::arg("dst"), py::arg("bfloat16"),
+      "Round float32 values to nearest even into the uint16 view of a float16 / bfloat16 array.");
   m.def(
       "constant_",
       [](py::handle w, double val) {

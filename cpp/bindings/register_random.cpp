@@ -41,6 +41,15 @@ void register_random(py::module_& m) {
           },
           py::arg("n"), "n independent child generators (new streams).")
       .def(
+          "derive",
+          [](const Generator& g, const std::string& name) {
+            return std::make_shared<Generator>(g.derive(name));
+          },
+          py::arg("name"),
+          "The child stream keyed by a name (UTF-8 bytes hashed by FNV-1a-64, mixed with this "
+          "stream): the same for the same (seed, stream, name) in any run, process or platform; "
+          "independent of this generator's offset, which it does not advance.")
+      .def(
           "clone", [](const Generator& g) { return std::make_shared<Generator>(g); },
           "A copy with the same state.")
       // Pickling (any protocol) and copy go through fastinit._loader.rebuild_generator, so a

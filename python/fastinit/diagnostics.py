@@ -97,12 +97,19 @@ class Diagnosis:
 
 
 def diagnose(
-    net: MLP, X: np.ndarray, y: np.ndarray | None = None, generator: Any = None
+    net: Any, X: np.ndarray, y: np.ndarray | None = None, generator: Any = None
 ) -> Diagnosis:
-    """One forward and backward pass of ``net`` on ``X`` (and ``y``); statistics and verdict."""
+    """One forward and backward pass of ``net`` on ``X`` (and ``y``); statistics and verdict.
+
+    ``net`` is a :class:`fastinit.MLP` or a ``torch.nn.Sequential(Linear, activation, ...)``,
+    diagnosed as ``MLP.from_torch(net)`` (its parameters copied; torch is imported only then).
+    """
+    if not isinstance(net, MLP) and type(net).__module__.partition(".")[0] == "torch":
+        net = MLP.from_torch(net)
     if not isinstance(net, MLP):
         raise TypeError(
-            f"diagnose: argument 'net': expected a fastinit.MLP, got {type(net).__name__}"
+            f"diagnose: argument 'net': expected a fastinit.MLP or a torch.nn.Sequential, "
+            f"got {type(net).__name__}"
         )
     d = _core.diagnose(net._core, X, y, _args.generator(generator))
     acts = (*net.activations, net.output)

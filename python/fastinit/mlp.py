@@ -395,6 +395,41 @@ class MLP:
         h = self._core.fit(X, y, config, _args.generator(generator), callback)
         return History(**h)
 
+    @classmethod
+    def from_torch(cls, seq: Any) -> MLP:
+        """The MLP of a ``torch.nn.Sequential(Linear, activation, Linear, ...)``, its parameters
+        copied exactly (float32 or float64, as the Linears are).
+
+        Between two Linears: one of ReLU, LeakyReLU, Tanh, Sigmoid, ELU, SELU, GELU (exact erf
+        form), Softplus, Softsign, SiLU, Identity, or nothing (identity); their parameters
+        (``negative_slope``, ``alpha``, ``beta``, ``threshold``) are kept. After the last Linear:
+        nothing (``output="linear"``), Sigmoid (``"sigmoid"``) or Softmax over the last dim
+        (``"softmax"``). Any other module, or a Linear without bias, is a ValueError naming it.
+        """
+        from .torch import _sequential_spec
+
+        spec = _sequential_spec(seq)
+        net = cls(
+            spec["sizes"], spec["activations"], spec["output"], init="zeros", dtype=spec["dtype"]
+        )
+        for l, (w, b) in enumerate(zip(spec["weights"], spec["biases"], strict=True)):
+            net.weights[l] = w
+            net.biases[l] = b
+        return net
+
+    def to_torch(self) -> Any:
+        """A ``torch.nn.Sequential`` computing the same function (Linear layers of this dtype
+        holding copies of the parameters; the output activation as a final Sigmoid / Softmax);
+        ``MLP.from_torch(net.to_torch())`` gives this network back exactly."""
+        from .torch import _to_sequential
+
+        return _to_sequential(
+            list(self._core.activations),
+            self.output,
+            [np.array(w) for w in self.weights],
+            [np.array(b) for b in self.biases],
+        )
+
     def __repr__(self) -> str:
         return (
             f"MLP({list(self.layer_sizes)}, activation={list(self.activations)}, "

@@ -7,11 +7,14 @@
 // 2 in double; truncated normal and 64-bit words: 2); gen the Generator, whose offset advances
 // by ceil(n / EPB).
 //   truncated normal: exact inverse-CDF sampling in double, log-space in the tails (special.hpp)
+//   16-bit outputs (float16, bfloat16): to_half rounds to nearest even; the truncated normal is
+//   sampled on the rounding cells of the 16-bit values inside [a, b] (exact after rounding)
 #pragma once
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 
 #include "errors.hpp"
@@ -164,17 +167,79 @@ void normal_fill(T* out, std::size_t n, double mean, double std, Generator& gen)
 //    is smaller, so no probability near 1 is ever rounded.
 // Samples never leave [a, b] (rounding is clamped into the interval of representable values),
 // and no mass piles up at a bound. Each element uses 53 random bits; 2 per block.
+namespace detail {
+
+// The sampler in double: operator()(hi, lo) maps 64 random bits to mean + std * x, x in
+// [alpha, beta]; point_mass when the interval is so far out that the law is the bound nearest
+// the mean (then operator() returns NaN and the caller writes that bound).
+class TruncNormalSampler {
+ public:
+  TruncNormalSampler(double mean, double std, double a, double b) : mean_(mean), std_(std) {
+    namespace nm = normal_math;
+    alpha_ = (a - mean) / std;
+    beta_ = (b - mean) / std;
+    if (alpha_ + beta_ < 0) {  // (-inf, +inf) gives NaN here and is not mirrored
+      const double t = alpha_;
+      alpha_ = -beta_;
+      beta_ = -t;
+      sign_ = -1.0;
+    }
+    tail_ = alpha_ >= 0;
+    if (tail_) {
+      lqa_ = nm::log_q(alpha_);
+      const double lqb = nm::log_q(beta_);
+      m_frac_ = -std::expm1(lqb - lqa_);  // 1 - Q(beta)/Q(alpha), accurate for narrow intervals
+      point_mass_ = !std::isfinite(alpha_) || !std::isfinite(lqa_) || !std::isfinite(m_frac_) ||
+                    !(m_frac_ > 0);
+    } else {
+      pa_ = nm::upper_q(-alpha_);  // Phi(alpha) <= 1/2
+      qb_ = nm::upper_q(beta_);    // Q(beta)    <= 1/2
+      mass_ = (0.5 - pa_) + (0.5 - qb_);
+    }
+  }
+  bool point_mass() const { return point_mass_; }
+  // The low bound when the (unmirrored) law sits at a, else the high one.
+  bool point_at_low() const { return sign_ > 0; }
+
+  double operator()(std::uint32_t hi, std::uint32_t lo) const {
+    namespace nm = normal_math;
+    const std::uint64_t k = ((std::uint64_t{hi} << 32) | lo) >> 11;                // 53 bits
+    const double v = (static_cast<double>(k) + 0.5) * 0x1p-53;                     // (0,1)
+    const double w = (static_cast<double>((1ull << 53) - 1 - k) + 0.5) * 0x1p-53;  // 1 - v, exact
+    double x;
+    if (tail_) {
+      const double lq = lqa_ + std::log1p(-v * m_frac_);
+      x = -nm::ndtri_lower_log(lq, std::exp(lq));
+    } else {
+      const double t = pa_ + v * mass_;
+      x = t <= 0.5 ? nm::ndtri_lower(t) : -nm::ndtri_lower(qb_ + w * mass_);
+    }
+    x = std::min(std::max(x, alpha_), beta_);
+    return mean_ + std_ * (sign_ * x);
+  }
+
+ private:
+  double mean_, std_, alpha_ = 0, beta_ = 0, sign_ = 1.0;
+  bool tail_ = false, point_mass_ = false;
+  double lqa_ = 0, m_frac_ = 0, pa_ = 0, qb_ = 0, mass_ = 0;
+};
+
+inline void check_trunc_args(double mean, double std, double a, double b) {
+  check_finite("trunc_normal_", "mean", mean);
+  check_finite("trunc_normal_", "std", std);
+  if (std::isnan(a) || std::isnan(b))
+    throw value_error("trunc_normal_: the bounds a and b must not be NaN");
+  if (!(std > 0)) throw value_error(cat("trunc_normal_: std must be > 0, got ", std));
+  if (!(a < b)) throw value_error(cat("trunc_normal_: expects a < b, got a=", a, " b=", b));
+}
+
+}  // namespace detail
+
 template <class T>
 void trunc_normal_fill(T* out, std::size_t n, double mean, double std, double a, double b,
                        Generator& gen) {
   static_assert(is_real_v<T>);
-  namespace nm = normal_math;
-  detail::check_finite("trunc_normal_", "mean", mean);
-  detail::check_finite("trunc_normal_", "std", std);
-  if (std::isnan(a) || std::isnan(b))
-    throw value_error("trunc_normal_: the bounds a and b must not be NaN");
-  if (!(std > 0)) throw value_error(detail::cat("trunc_normal_: std must be > 0, got ", std));
-  if (!(a < b)) throw value_error(detail::cat("trunc_normal_: expects a < b, got a=", a, " b=", b));
+  detail::check_trunc_args(mean, std, a, b);
   // The finite values of T inside [a, b]; mean and std must be values of T themselves (as the
   // other fills require of their parameters).
   const double tmax = static_cast<double>(std::numeric_limits<T>::max());
@@ -192,52 +257,149 @@ void trunc_normal_fill(T* out, std::size_t n, double mean, double std, double a,
   if (!(ca <= cb) || !(lo_t <= hi_t) || !std::isfinite(lo_t) || !std::isfinite(hi_t))
     throw value_error(
         detail::cat("trunc_normal_: no finite value of the dtype lies in [", a, ", ", b, "]"));
-
-  double alpha = (a - mean) / std, beta = (b - mean) / std;
-  double sign = 1.0;
-  if (alpha + beta < 0) {  // (-inf, +inf) gives NaN here and is not mirrored
-    const double t = alpha;
-    alpha = -beta;
-    beta = -t;
-    sign = -1.0;
-  }
-  const bool tail = alpha >= 0;
-  bool point_mass = false;  // so far out that the conditional law is the bound nearest the mean
-  double lqa = 0, m_frac = 0, pa = 0, qb = 0, mass = 0;
-  if (tail) {
-    lqa = nm::log_q(alpha);
-    const double lqb = nm::log_q(beta);
-    m_frac = -std::expm1(lqb - lqa);  // 1 - Q(beta)/Q(alpha), accurate for narrow intervals
-    point_mass =
-        !std::isfinite(alpha) || !std::isfinite(lqa) || !std::isfinite(m_frac) || !(m_frac > 0);
-  } else {
-    pa = nm::upper_q(-alpha);  // Phi(alpha) <= 1/2
-    qb = nm::upper_q(beta);    // Q(beta)    <= 1/2
-    mass = (0.5 - pa) + (0.5 - qb);
-  }
-  auto sample = [=](std::uint32_t hi, std::uint32_t lo) -> T {
-    const std::uint64_t k = ((std::uint64_t{hi} << 32) | lo) >> 11;                // 53 bits
-    const double v = (static_cast<double>(k) + 0.5) * 0x1p-53;                     // (0,1)
-    const double w = (static_cast<double>((1ull << 53) - 1 - k) + 0.5) * 0x1p-53;  // 1 - v, exact
-    double x;
-    if (point_mass) return sign > 0 ? lo_t : hi_t;
-    if (tail) {
-      const double lq = lqa + std::log1p(-v * m_frac);
-      x = -nm::ndtri_lower_log(lq, std::exp(lq));
-      x = std::min(std::max(x, alpha), beta);
-    } else {
-      const double t = pa + v * mass;
-      if (t <= 0.5) {
-        x = nm::ndtri_lower(t);
-      } else {
-        x = -nm::ndtri_lower(qb + w * mass);
-      }
-      x = std::min(std::max(x, alpha), beta);
-    }
-    const T y = static_cast<T>(mean + std * (sign * x));
+  const detail::TruncNormalSampler sampler(mean, std, a, b);
+  auto sample = [&](std::uint32_t hi, std::uint32_t lo) -> T {
+    if (sampler.point_mass()) return sampler.point_at_low() ? lo_t : hi_t;
+    const T y = static_cast<T>(sampler(hi, lo));
     return std::min(std::max(y, lo_t), hi_t);
   };
   detail::run_fill<2>(out, n, gen, [&](const philox::Batch& bt, int nb, T* dst) {
+    for (int j = 0; j < nb; ++j) {
+      dst[2 * j] = sample(bt.x0[j], bt.x1[j]);
+      dst[2 * j + 1] = sample(bt.x2[j], bt.x3[j]);
+    }
+  });
+}
+
+// --- 16-bit outputs: IEEE binary16 (float16) and bfloat16, stored as their bit patterns. -------
+// Values are computed in float32 or double and rounded to nearest, ties to even.
+enum class Half { float16, bfloat16 };
+
+namespace detail {
+
+inline std::uint32_t f32_bits(float f) {
+  std::uint32_t x;
+  std::memcpy(&x, &f, 4);
+  return x;
+}
+
+}  // namespace detail
+
+// float32 -> the 16-bit format, round to nearest even (overflow -> inf, NaN stays NaN).
+inline std::uint16_t to_half(float f, Half h) {
+  std::uint32_t x = detail::f32_bits(f);
+  if (h == Half::bfloat16) {
+    if ((x & 0x7FFFFFFFu) > 0x7F800000u) return static_cast<std::uint16_t>((x >> 16) | 0x40u);
+    return static_cast<std::uint16_t>((x + 0x7FFFu + ((x >> 16) & 1u)) >> 16);
+  }
+  const auto sign = static_cast<std::uint16_t>((x >> 16) & 0x8000u);
+  x &= 0x7FFFFFFFu;
+  if (x >= 0x7F800000u) return sign | (x > 0x7F800000u ? 0x7E00u : 0x7C00u);  // NaN, inf
+  if (x >= 0x477FF000u) return sign | 0x7C00u;  // >= 65520 rounds to inf
+  if (x < 0x38800000u) {                        // below 2^-14: a subnormal or zero
+    if (x < 0x33000000u) return sign;           // below 2^-25: rounds to zero
+    const std::uint32_t m = (x & 0x7FFFFFu) | 0x800000u;
+    const std::uint32_t shift = 126u - (x >> 23);  // 14 .. 24: m * 2^(e - 150) in units 2^-24
+    std::uint32_t r = m >> shift;
+    const std::uint32_t rem = m & ((1u << shift) - 1u), half = 1u << (shift - 1u);
+    if (rem > half || (rem == half && (r & 1u))) ++r;
+    return static_cast<std::uint16_t>(sign | r);
+  }
+  const std::uint32_t r = x - 0x38000000u;  // rebias the exponent (127 -> 15)
+  return static_cast<std::uint16_t>(sign | ((r + 0xFFFu + ((r >> 13) & 1u)) >> 13));
+}
+
+// double -> the 16-bit format, rounded once (to nearest even): round to odd into float32 (24
+// bits >= 11 + 2), then to nearest even, which equals the direct rounding.
+inline std::uint16_t to_half(double d, Half h) {
+  float f = static_cast<float>(d);
+  if (std::isfinite(d) && static_cast<double>(f) != d) {
+    if (std::fabs(static_cast<double>(f)) > std::fabs(d)) f = std::nextafter(f, 0.0f);
+    std::uint32_t x = detail::f32_bits(f) | 1u;
+    std::memcpy(&f, &x, 4);
+  }
+  return to_half(f, h);
+}
+
+inline double from_half(std::uint16_t v, Half h) {
+  if (h == Half::bfloat16) {
+    const std::uint32_t x = std::uint32_t{v} << 16;
+    float f;
+    std::memcpy(&f, &x, 4);
+    return f;
+  }
+  const int e = (v >> 10) & 0x1F, m = v & 0x3FF;
+  const double s = (v & 0x8000u) ? -1.0 : 1.0;
+  if (e == 0) return s * std::ldexp(m, -24);
+  if (e == 31) return m ? std::numeric_limits<double>::quiet_NaN() : s * HUGE_VAL;
+  return s * std::ldexp(m + 1024, e - 25);
+}
+
+// The neighbours of a finite 16-bit value (sign-magnitude order).
+inline std::uint16_t half_next_up(std::uint16_t v) {
+  if (v == 0x8000u) return 1;
+  return static_cast<std::uint16_t>((v & 0x8000u) ? v - 1 : v + 1);
+}
+inline std::uint16_t half_next_down(std::uint16_t v) {
+  if (v == 0) return 0x8001u;
+  return static_cast<std::uint16_t>((v & 0x8000u) ? v + 1 : v - 1);
+}
+
+// float32 values rounded into a 16-bit buffer (in parallel; out may not alias in).
+// bfloat16 has its own branch-free loop (the compiler vectorizes it); it computes what
+// to_half(f, Half::bfloat16) does.
+inline void round_to_half(const float* in, std::uint16_t* out, std::size_t n, Half h) {
+  parallel_for(static_cast<index_t>(n), 65536, [&](index_t i0, index_t i1) {
+    if (h == Half::bfloat16) {
+      for (index_t i = i0; i < i1; ++i) {
+        std::uint32_t x;
+        std::memcpy(&x, in + i, 4);
+        const std::uint32_t r = (x + 0x7FFFu + ((x >> 16) & 1u)) >> 16;
+        const std::uint32_t q = (x >> 16) | 0x40u;  // a NaN stays a (quiet) NaN
+        out[i] = static_cast<std::uint16_t>((x & 0x7FFFFFFFu) > 0x7F800000u ? q : r);
+      }
+    } else {
+      for (index_t i = i0; i < i1; ++i) out[i] = to_half(in[i], Half::float16);
+    }
+  });
+}
+
+// The truncated normal in a 16-bit format, exact after rounding: the sample is drawn in double
+// from N(mean, std^2) on [a', b'] and rounded once. [lo, hi] are the 16-bit values inside
+// [a, b], and a' = max(a, lower rounding edge of lo), b' = min(b, upper rounding edge of hi): so
+// no sample rounds outside [a, b], and each value v gets exactly the mass of its rounding cell
+// inside [a', b'] (nothing piles up at lo or hi, as clamping would do). Same blocks as the
+// float / double fill (2 elements per block).
+inline void trunc_normal_fill(std::uint16_t* out, std::size_t n, Half h, double mean, double std,
+                              double a, double b, Generator& gen) {
+  detail::check_trunc_args(mean, std, a, b);
+  const double hmax = from_half(h == Half::bfloat16 ? 0x7F7Fu : 0x7BFFu, h);
+  const double ca = std::max(a, -hmax), cb = std::min(b, hmax);
+  if (!(ca <= cb))
+    throw value_error(
+        detail::cat("trunc_normal_: no finite value of the dtype lies in [", a, ", ", b, "]"));
+  std::uint16_t lo = to_half(ca, h), hi = to_half(cb, h);
+  if (from_half(lo, h) < ca) lo = half_next_up(lo);
+  if (from_half(hi, h) > cb) hi = half_next_down(hi);
+  const double lo_v = from_half(lo, h), hi_v = from_half(hi, h);
+  if (!(lo_v <= hi_v))
+    throw value_error(
+        detail::cat("trunc_normal_: no finite value of the dtype lies in [", a, ", ", b, "]"));
+  // The outer rounding edges of the cells of lo and hi (midpoints to their outer neighbours;
+  // at the largest finite value the cell is cut by [a, b] itself).
+  double a2 = ca, b2 = cb;
+  if (lo_v > -hmax) a2 = std::max(a2, 0.5 * (lo_v + from_half(half_next_down(lo), h)));
+  if (hi_v < hmax) b2 = std::min(b2, 0.5 * (hi_v + from_half(half_next_up(hi), h)));
+  // a2 <= lo_v <= hi_v <= b2; a2 == b2 only when lo == hi, and then the sampler is not used.
+  const detail::TruncNormalSampler sampler(mean, std, a2, b2);
+  auto sample = [&](std::uint32_t x, std::uint32_t y) -> std::uint16_t {
+    if (lo == hi) return lo;
+    if (sampler.point_mass()) return sampler.point_at_low() ? lo : hi;
+    const std::uint16_t v = to_half(sampler(x, y), h);
+    const double d = from_half(v, h);  // a tie exactly at an edge may round outward
+    return d < lo_v ? lo : d > hi_v ? hi : v;
+  };
+  detail::run_fill<2>(out, n, gen, [&](const philox::Batch& bt, int nb, std::uint16_t* dst) {
     for (int j = 0; j < nb; ++j) {
       dst[2 * j] = sample(bt.x0[j], bt.x1[j]);
       dst[2 * j + 1] = sample(bt.x2[j], bt.x3[j]);

@@ -5,7 +5,8 @@
 // offset + i / EPB alone. So every value is a pure function of (seed, stream, offset + i):
 // bit-identical for any thread count and any chunking, and identical from C++ and Python.
 // Legend: seed = the Philox key; stream = the high half of the counter; offset = the next unused
-// block; spawn(n) = n child streams derived from (stream, spawn count).
+// block; spawn(n) = n child streams derived from (stream, spawn count); derive(name) = the child
+// stream keyed by a name (derived from (stream, FNV-1a-64 of the name's bytes)).
 //
 // Example (checked by tests/cpp/test_core.cpp, the same from Python):
 //   fastinit::Generator g(42);
@@ -16,6 +17,7 @@
 #include <atomic>
 #include <cstdint>
 #include <limits>
+#include <string_view>
 #include <vector>
 
 #include "errors.hpp"
@@ -82,6 +84,28 @@ class Generator {
     const std::uint64_t first = spawned_.fetch_add(n);
     for (std::size_t i = 0; i < n; ++i) kids.emplace_back(seed_, child_stream(first + i));
     return kids;
+  }
+
+  // The child keyed by `name` (for a parameter: its qualified name, "encoder.0.weight"):
+  //   seed   = this seed,
+  //   stream = mix64(mix64(stream ^ 0xD6E8FEB86659FD93) ^ fnv1a64(name bytes)),  offset = 0.
+  // It depends only on (seed, stream, name): not on this generator's offset or spawn count, and
+  // deriving does not advance this generator. The same name always gives the same child (across
+  // runs, processes and platforms: the hash is defined on bytes); different names give
+  // different streams (distinct up to a 64-bit hash collision). The constant keeps derived
+  // streams apart from spawned ones (child_stream).
+  Generator derive(std::string_view name) const {
+    return Generator(seed_, mix64(mix64(stream_ ^ 0xD6E8FEB86659FD93ull) ^ fnv1a64(name)));
+  }
+
+  // FNV-1a, 64-bit (offset basis 0xCBF29CE484222325, prime 0x100000001B3), over bytes.
+  static std::uint64_t fnv1a64(std::string_view bytes) {
+    std::uint64_t h = 0xCBF29CE484222325ull;
+    for (const char c : bytes) {
+      h ^= static_cast<unsigned char>(c);
+      h *= 0x100000001B3ull;
+    }
+    return h;
   }
 
   std::uint64_t child_stream(std::uint64_t index) const {
