@@ -105,7 +105,7 @@ inline std::string all_records() {
     fi::FitConfig cfg;
     cfg.epochs = 3;
     cfg.batch_size = 16;
-    cfg.optim.kind = "sgd";
+    cfg.optim.kind = fastinit::OptimKind::sgd;
     cfg.optim.lr = 0.1;
     cfg.optim.momentum = 0.9;
     const fi::History h = fi::fit(net, X, fi::Target<double>{nullptr, y.data()}, cfg, g);
