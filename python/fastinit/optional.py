@@ -22,7 +22,7 @@ def available(name: str) -> bool:
 
 def require(name: str, *, extra: str = "report", purpose: str | None = None) -> ModuleType:
     """Import ``name`` (a module such as ``"matplotlib.lines"``), or raise an ImportError that
-    says which package is missing, what needs it and which ``fastinit[extra]`` installs it."""
+    says which package is missing, what needs it and which ``fastinit-nn[extra]`` installs it."""
     try:
         return importlib.import_module(name)
     except ImportError as exc:
@@ -30,7 +30,7 @@ def require(name: str, *, extra: str = "report", purpose: str | None = None) -> 
         pkg = _PIP_NAMES.get(top, top)
         what = f"{purpose} needs" if purpose else "this needs"
         raise ImportError(
-            f"{what} {pkg}, which is not installed: pip install 'fastinit[{extra}]' "
+            f"{what} {pkg}, which is not installed: pip install 'fastinit-nn[{extra}]' "
             f"(or pip install {pkg})"
         ) from exc
 

@@ -350,7 +350,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImportError as e:  # matplotlib (figures) or pandas missing
         print(
             f"fastinit {args.command}: error: {e}. The report needs the optional "
-            "dependencies: pip install 'fastinit[report]' (or run with --no-report)",
+            "dependencies: pip install 'fastinit-nn[report]' (or run with --no-report)",
             file=sys.stderr,
         )
         return 1

@@ -132,7 +132,7 @@ def _check_sweep(a: argparse.Namespace) -> None:
     for flag, target in (("--csv", a.csv), ("--json", a.json), ("--plot", a.plot)):
         _writable(flag, target)
     if a.plot and not available("matplotlib"):
-        raise ArgumentError("--plot needs matplotlib: pip install 'fastinit[report]'")
+        raise ArgumentError("--plot needs matplotlib: pip install 'fastinit-nn[report]'")
 
 
 def _init_problem(init: str, activation: str, output: str) -> str | None:
