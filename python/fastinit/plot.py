@@ -14,14 +14,20 @@ import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from .optional import require
 
-if TYPE_CHECKING:
-    from .sweep import Results
+
+class Results(Protocol):
+    """What the figures read of a :class:`fastinit.sweep.Results` (no import of it: the sweep
+    module imports this one for ``Results.plot``)."""
+
+    records: list[dict[str, Any]]
+    layers: list[dict[str, Any]]
+
 
 #: the colour of each scheme in every figure (``critical``: the sigma scheme at the edge of chaos)
 SCHEME_COLORS: dict[str, str] = {

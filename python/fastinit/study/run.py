@@ -215,7 +215,9 @@ def write_report(
     rep.tables(results, rows)
     plots = have_matplotlib()
     if not plots:
-        rep.note("note: matplotlib is not installed: no figures (pip install 'fastinit-nn[report]')")
+        rep.note(
+            "note: matplotlib is not installed: no figures (pip install 'fastinit-nn[report]')"
+        )
     else:
         rep.sweep_figures(results, depths, seed)
     training = rep.training(seed, progress, plots) if train else None
