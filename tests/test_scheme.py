@@ -6,10 +6,9 @@ from __future__ import annotations
 import math
 import pickle
 
+import fastinit as fi
 import numpy as np
 import pytest
-
-import fastinit as fi
 from fastinit import _core
 
 SCHEMES = fi.schemes()
