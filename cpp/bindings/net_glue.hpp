@@ -7,6 +7,7 @@
 // rewriting the caller's array cannot push an index out of range between the check and its use.
 #pragma once
 
+#include <cstring>
 #include <fastinit/loss.hpp>
 #include <fastinit/mlp.hpp>
 #include <map>
@@ -36,6 +37,21 @@ inline py::array real_array(const py::handle& obj, const char* arg) {
   return a;
 }
 
+// `a` (any layout, any real dtype) as a C-contiguous, aligned array of T: a copy only when needed
+// (NumPy's conversion keeps a misaligned buffer as it is; reading it as T would be undefined).
+template <class T>
+py::array_t<T, py::array::c_style> c_array_of(const py::array& a) {
+  auto out = py::array_t<T, py::array::c_style | py::array::forcecast>::ensure(a);
+  if (!out) throw py::error_already_set();
+  if (!(out.flags() & py::detail::npy_api::NPY_ARRAY_ALIGNED_)) {
+    py::array_t<T, py::array::c_style> copy(
+        std::vector<py::ssize_t>(out.shape(), out.shape() + out.ndim()));
+    std::memcpy(copy.mutable_data(), out.data(), static_cast<std::size_t>(out.nbytes()));
+    return copy;
+  }
+  return out;
+}
+
 // X (N, cols), N >= 1, finite, as a C-contiguous array of T (a copy only when needed).
 template <class T>
 struct InputMatrix {
@@ -51,8 +67,7 @@ struct InputMatrix {
                                     detail::shape_str(shape_of(a))));
     if (a.shape(0) < 1)
       throw shape_error(detail::cat("argument '", arg, "': needs at least one row"));
-    arr = py::array_t<T, py::array::c_style | py::array::forcecast>::ensure(a);
-    if (!arr) throw py::error_already_set();
+    arr = c_array_of<T>(a);
     const T* p = arr.data();
     const index_t n = a.shape(0) * cols;
     for (index_t i = 0; i < n; ++i)
@@ -77,8 +92,7 @@ struct TargetData {
       if (a.ndim() != 1 || a.shape(0) != N)
         throw shape_error(detail::cat("argument 'y': integer labels must have shape (", N,
                                       ",), got ", detail::shape_str(shape_of(a))));
-      auto lab = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(a);
-      if (!lab) throw py::error_already_set();
+      auto lab = c_array_of<std::int64_t>(a);
       labels.assign(lab.data(), lab.data() + N);  // a snapshot: see the note at the top
       t.labels = labels.data();
     } else {
@@ -87,8 +101,7 @@ struct TargetData {
       if (!ok)
         throw shape_error(detail::cat("argument 'y': expected shape (", N, ", ", K, "), got ",
                                       detail::shape_str(shape_of(a))));
-      dense = py::array_t<T, py::array::c_style | py::array::forcecast>::ensure(a);
-      if (!dense) throw py::error_already_set();
+      dense = c_array_of<T>(a);
       t.dense = dense.data();
     }
     check_target(out, t, N, K);

@@ -4,6 +4,7 @@
 
 #include "casters.hpp"
 #include "common.hpp"
+#include "net_glue.hpp"
 
 namespace fastinit::py_glue {
 
@@ -25,8 +26,7 @@ TensorList<T> tensor_list(const py::list& items, bool writes, std::vector<py::ar
     py::array a = as_ndarray(item, "grads");
     check_tensor(a, writes);
     if (!writes) {  // a read-only input: any layout, converted once (kept alive in `keep`)
-      a = py::array_t<T, py::array::c_style | py::array::forcecast>::ensure(a);
-      if (!a) throw py::error_already_set();
+      a = c_array_of<T>(a);
       keep.push_back(a);
     }
     if (!has_dtype<T>(a))

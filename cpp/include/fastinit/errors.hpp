@@ -78,9 +78,11 @@ inline std::string shape_str(const std::vector<std::int64_t>& shape) {
 // Unknown name: the message lists the valid ones.
 [[noreturn]] inline void unknown_name(const char* what, const std::string& got,
                                       const std::vector<std::string>& valid) {
-  std::string shown;  // control characters (a NUL would cut the message short) escaped
+  // Control characters (a NUL would cut the message short) and non-ASCII bytes (they may not be
+  // UTF-8, and every valid name is ASCII) are escaped.
+  std::string shown;
   for (unsigned char c : got) {
-    if (c < 0x20 || c == 0x7f) {
+    if (c < 0x20 || c >= 0x7f) {
       const char* hex = "0123456789abcdef";
       shown += "\\x";
       shown += hex[c >> 4];
