@@ -34,6 +34,8 @@ void register_random(py::module_& m) {
           "spawn",
           [](Generator& g, const py::object& n_) {
             const auto n = int_arg<std::int64_t>(n_, "spawn", "n", 0, std::int64_t{1} << 40);
+            if (n > (std::int64_t{1} << 32))  // refused before allocating: sizeof(Generator) each
+              throw size_error(detail::cat("spawn: ", n, " generators are too many to allocate"));
             auto kids = g.spawn(static_cast<std::size_t>(n));
             std::vector<std::shared_ptr<Generator>> out;
             for (auto& k : kids) out.push_back(std::make_shared<Generator>(k));
