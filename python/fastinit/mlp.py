@@ -83,20 +83,29 @@ def _views(core: Any, what: str) -> tuple[ParameterViews, ParameterViews]:
     )
 
 
-class Grads:
+class _Layered:
+    """The per-layer views of a C++ buffer, shared by a network and its gradients."""
+
+    _weights: ParameterViews
+    _biases: ParameterViews
+
+    @property
+    def weights(self) -> ParameterViews:
+        """W_l (out, in) per layer: writeable views (``x.weights[l] = W`` copies W in)."""
+        return self._weights
+
+    @property
+    def biases(self) -> ParameterViews:
+        """b_l (out,) per layer: writeable views (``x.biases[l] = b`` copies b in)."""
+        return self._biases
+
+
+class Grads(_Layered):
     """Gradients with the layout of the network's parameters (``weights[l]``, ``biases[l]``)."""
 
     def __init__(self, core_grads: Any) -> None:
         self._core = core_grads
         self._weights, self._biases = _views(core_grads, "grads")
-
-    @property
-    def weights(self) -> ParameterViews:
-        return self._weights
-
-    @property
-    def biases(self) -> ParameterViews:
-        return self._biases
 
     def __getstate__(self) -> dict[str, Any]:
         return {
@@ -175,7 +184,7 @@ def _activation_list(
     return out[:hidden]
 
 
-class MLP:
+class MLP(_Layered):
     """A fully connected network ``layer_sizes = [D_0, ..., D_L]``.
 
     ``activation`` names the hidden activation (one for all, or a list per hidden layer; a
@@ -224,16 +233,6 @@ class MLP:
         self.activations: tuple[str, ...] = tuple(a[0] for a in core.activations)
         self.output: str = core.output
         self._weights, self._biases = _views(core, "net")
-
-    @property
-    def weights(self) -> ParameterViews:
-        """W_l (out, in) per layer: writeable views (``net.weights[l] = W`` copies W in)."""
-        return self._weights
-
-    @property
-    def biases(self) -> ParameterViews:
-        """b_l (out,) per layer: writeable views (``net.biases[l] = b`` copies b in)."""
-        return self._biases
 
     def __getstate__(self) -> dict[str, Any]:
         return {
