@@ -1,6 +1,5 @@
-"""float16 / bfloat16 outputs: ml_dtypes.bfloat16 arrays, torch half / bfloat16 tensors (NumPy
-float16 arrays stay a TypeError until the dtype contract of test_errors / test_properties moves;
-float16 is checked here through torch half tensors, viewed by NumPy as float16).
+"""float16 / bfloat16 outputs: NumPy float16 and ml_dtypes.bfloat16 arrays, torch half / bfloat16
+tensors.
 
 Every initializer computes in float32 and rounds to nearest even (checked against NumPy's,
 ml_dtypes' and torch's own float32 -> 16-bit conversions); the truncated normal is exact after
@@ -39,9 +38,9 @@ DETERMINISTIC = {"ones_": {}, "zeros_": {}, "eye_": {}, "zero_": {}, "constant_"
 
 
 def _target(shape: Any, dtype: Any) -> tuple[Any, np.ndarray]:
-    """(the object to fill, a NumPy view of its values): an ml_dtypes bfloat16 array, or a
-    torch half tensor for float16 (whose NumPy view is float16)."""
-    if dtype == F16:
+    """(the object to fill, a NumPy view of its values): a NumPy float16 or ml_dtypes bfloat16
+    array, or a torch half tensor (whose NumPy view is float16)."""
+    if dtype == "torch.float16":
         t = torch.full(
             shape if isinstance(shape, tuple) else (shape,), float("nan"), dtype=torch.float16
         )
@@ -50,7 +49,9 @@ def _target(shape: Any, dtype: Any) -> tuple[Any, np.ndarray]:
     return a, a
 
 
-@pytest.mark.parametrize("dtype", [F16, BF16], ids=["float16", "bfloat16"])
+@pytest.mark.parametrize(
+    "dtype", [F16, BF16, "torch.float16"], ids=["float16", "bfloat16", "torch-float16"]
+)
 @pytest.mark.parametrize("name", sorted(ARGS) + sorted(DETERMINISTIC))
 def test_16bit_is_the_float32_fill_rounded_to_nearest_even(name: str, dtype: Any) -> None:
     kw = {**ARGS.get(name, {}), **DETERMINISTIC.get(name, {})}
@@ -61,7 +62,7 @@ def test_16bit_is_the_float32_fill_rounded_to_nearest_even(name: str, dtype: Any
     if name in ARGS:
         kw["generator"] = fi.Generator(3)
     ref = getattr(fi.init, name)(np.empty((48, 40), np.float32), **kw)
-    np.testing.assert_array_equal(w.view(np.uint16), ref.astype(dtype).view(np.uint16))
+    np.testing.assert_array_equal(w.view(np.uint16), ref.astype(w.dtype).view(np.uint16))
 
 
 @pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
@@ -82,20 +83,27 @@ def test_torch_16bit_parameter_in_place(name: str, dtype: str) -> None:
     assert p.grad is not None and p.grad.dtype == tdt
 
 
-def test_allocating_twins_take_bfloat16() -> None:
-    w = fi.init.normal((3, 4), std=2.0, dtype=BF16, generator=fi.Generator(0))
-    ref = fi.init.normal((3, 4), std=2.0, generator=fi.Generator(0)).astype(BF16)
-    assert w.dtype == BF16
+@pytest.mark.parametrize("dtype", [F16, BF16], ids=["float16", "bfloat16"])
+def test_allocating_twins_take_16bit_dtypes(dtype: Any) -> None:
+    w = fi.init.normal((3, 4), std=2.0, dtype=dtype, generator=fi.Generator(0))
+    ref = fi.init.normal((3, 4), std=2.0, generator=fi.Generator(0)).astype(dtype)
+    assert w.dtype == dtype
     np.testing.assert_array_equal(w.view(np.uint16), ref.view(np.uint16))
 
 
-def test_numpy_float16_is_still_a_type_error() -> None:
-    w = np.zeros(4, F16)
-    with pytest.raises(TypeError, match="float32 or float64"):
-        fi.init.normal_(w)
-    with pytest.raises(TypeError, match="dtype"):
-        fi.init.normal(4, dtype=np.float16)
-    assert (w == 0).all()
+def test_numpy_float16_in_place_layouts() -> None:
+    """NumPy float16 arrays follow the layout rules of every target: written in place (the very
+    array returned), non-contiguous and read-only ones refused with nothing written."""
+    w = np.zeros((5, 4), F16)
+    assert fi.init.normal_(w, generator=fi.Generator(1)) is w and (w != 0).any()
+    t = np.zeros((4, 5), F16).T
+    with pytest.raises(ValueError, match="C-contiguous"):
+        fi.init.normal_(t)
+    r = np.zeros(4, F16)
+    r.flags.writeable = False
+    with pytest.raises(ValueError, match="read-only"):
+        fi.init.normal_(r)
+    assert (t == 0).all() and (r == 0).all()
 
 
 def test_16bit_errors() -> None:

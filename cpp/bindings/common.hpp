@@ -244,10 +244,28 @@ inline std::vector<std::int64_t> parse_shape(const py::handle& shape) {
   return out;
 }
 
-// A new uninitialized, aligned array of the given shape and dtype.
+// A 16-bit float dtype: NumPy float16 or ml_dtypes.bfloat16 (recognized by name, not imported).
+inline bool is_half_dtype(const py::dtype& dt) {
+  if (dt.itemsize() != 2) return false;
+  return dt.kind() == 'f' || py::str(dt.attr("name")).cast<std::string>() == "bfloat16";
+}
+
+// A new uninitialized, aligned array of the given shape and dtype (float32, float64, or a 16-bit
+// float of is_half_dtype).
 inline py::array empty(const py::handle& shape_obj, const py::handle& dtype) {
   const auto shape = parse_shape(shape_obj);
-  const char code = dtype_code(dtype);
+  py::dtype dt = py::dtype::from_args(py::reinterpret_borrow<py::object>(dtype));
+  if (is_half_dtype(dt)) {
+    const std::size_t bytes = detail::checked_bytes(shape, 2);
+    return adopt(aligned_alloc_array<std::uint16_t>(bytes / 2), shape).attr("view")(dt);
+  }
+  char code = 0;
+  try {
+    code = dtype_code(dtype);
+  } catch (const dtype_error&) {
+    throw dtype_error(detail::cat("argument 'dtype': expected float32, float64, float16 or ",
+                                  "bfloat16, got ", py::str(dt).cast<std::string>()));
+  }
   const std::size_t bytes = detail::checked_bytes(shape, code == 'f' ? 4 : 8);
   if (code == 'f') return adopt(aligned_alloc_array<float>(bytes / 4), shape);
   return adopt(aligned_alloc_array<double>(bytes / 8), shape);

@@ -66,12 +66,18 @@ def _torch_target(x: Any) -> Any:
     return x.detach()
 
 
+#: The dtypes an in-place initializer writes, as its TypeError names them.
+_DTYPES = "a float32 or float64 (or float16 / bfloat16)"
+
+
 def as_target(x: Any) -> np.ndarray[Any, Any]:
     """The zero-copy NumPy view that an in-place initializer writes: ``x`` itself for an
     ndarray; a DLPack import for an object with ``__dlpack__`` (torch tensors and Parameters,
     detached); a buffer-protocol view otherwise. TypeError for anything else; the dtype, layout
     and writeability are checked by the initializer (never a silent copy)."""
     if isinstance(x, np.ndarray):
+        if x.dtype not in (np.float32, np.float64):
+            raise TypeError(f"argument 'tensor': expected {_DTYPES} array, got {x.dtype}")
         return x
     if isinstance(x, np.generic):
         raise TypeError(
@@ -94,7 +100,7 @@ def as_target(x: Any) -> np.ndarray[Any, Any]:
         except (BufferError, RuntimeError, TypeError) as exc:
             dt = getattr(x, "dtype", "?")
             raise TypeError(
-                f"argument 'tensor': expected a float32 or float64 array, got {dt} ({exc})"
+                f"argument 'tensor': expected {_DTYPES} array, got {dt} ({exc})"
             ) from exc
     else:
         try:
@@ -107,8 +113,8 @@ def as_target(x: Any) -> np.ndarray[Any, Any]:
         a = np.asarray(mv)
         if a.dtype not in (np.float32, np.float64):
             raise TypeError(
-                "argument 'tensor': expected a float32 or float64 array (a numpy.ndarray or an "
-                f"array exporting DLPack or the buffer protocol), got a buffer of {a.dtype}"
+                f"argument 'tensor': expected {_DTYPES} array (a numpy.ndarray or an array "
+                f"exporting DLPack or the buffer protocol), got a buffer of {a.dtype}"
             )
         if mv.readonly:
             raise ValueError("argument 'tensor': the array is read-only")
@@ -123,17 +129,11 @@ def as_target(x: Any) -> np.ndarray[Any, Any]:
 _TORCH_HALF = {"torch.float16": False, "torch.bfloat16": True}
 
 
-#: NumPy float16 arrays stay a TypeError for now: the dtype contract of tests/test_errors.py and
-#: tests/test_properties.py still lists float16 among the rejected dtypes. torch half tensors
-#: take the same 16-bit path; turning this on is the only change NumPy float16 needs.
-_NUMPY_FLOAT16 = False
-
-
 def _is_half_dtype(dt: np.dtype[Any]) -> bool | None:
-    """False for float16 (when enabled), True for bfloat16 (``ml_dtypes.bfloat16``, by name:
-    ml_dtypes is not imported), None for any other dtype."""
+    """False for float16, True for bfloat16 (``ml_dtypes.bfloat16``, by name: ml_dtypes is not
+    imported), None for any other dtype."""
     if dt == np.float16:
-        return False if _NUMPY_FLOAT16 else None
+        return False
     if dt.name == "bfloat16" and dt.itemsize == 2:
         return True
     return None
@@ -161,6 +161,8 @@ def as_half_target(x: Any) -> tuple[np.ndarray[Any, Any], bool] | None:
         )
     if not a.flags.writeable:
         raise ValueError("argument 'tensor': the array is read-only")
+    if not a.flags.aligned:
+        raise ValueError("argument 'tensor': the array's data is not aligned")
     return a.view(np.uint16), bf
 
 
@@ -328,10 +330,6 @@ def _make_twin(name: str, fill: Callable[..., Array]) -> Callable[..., Array]:
             dt = np.dtype(dtype)
         except TypeError as exc:
             raise TypeError(f"{name}: argument 'dtype': {exc}") from None
-        if _is_half_dtype(dt) is not None:
-            out = np.empty(shape, dt)
-            fill(out, *args, **kw)
-            return out
         return fill(_core.empty(shape, dt), *args, **kw)
 
     twin.__name__ = twin.__qualname__ = name
