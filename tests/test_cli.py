@@ -461,6 +461,41 @@ def test_plot_depth_profiles_handles_zeros_and_overflow(tmp_path: Path) -> None:
     assert path.read_bytes()[:8] == PNG_MAGIC
 
 
+def test_log_panels_draw_zeros_and_label_short_ranges() -> None:
+    """Exact zeros are drawn (on the bottom edge), a short range carries >= 3 readable labels,
+    and every default scheme has its own colour, line style and marker."""
+    pytest.importorskip("matplotlib")
+    fig = fi.plot.new_figure(4, 3)
+    ax = fig.subplots()
+    assert fi.plot.log_line(ax, np.arange(4), np.zeros(4), color="k")
+    (zeros,) = ax.lines
+    assert len(zeros.get_xdata()) == 4 and zeros.get_marker() == "v"
+    for lo, hi in ((0.11, 0.45), (0.3, 0.95), (0.02, 3.0)):
+        ax = fig.add_subplot()
+        fi.plot.log_line(ax, np.arange(3), np.array([lo, (lo * hi) ** 0.5, hi]), color="k")
+        fi.plot.log_axis(ax)
+        fig.canvas.draw()
+        labels = [t.get_text() for t in ax.get_yticklabels() if t.get_visible() and t.get_text()]
+        ticks = [v for v in ax.get_yticks() if ax.get_ylim()[0] <= v <= ax.get_ylim()[1]]
+        assert len(ticks) >= 3, (lo, hi, ticks)
+        assert all(re.fullmatch(r"[0-9.e+-]+", lab) for lab in labels), labels
+    styles = fi.plot.scheme_styles(list(fi.plot.SCHEME_COLORS) + ["spare1", "spare2"])
+    looks = {(st["color"], str(st["ls"]), st["marker"]) for st in styles.values()}
+    assert len(looks) == len(styles) and len({st["marker"] for st in styles.values()}) == len(
+        styles
+    )
+
+
+def test_report_total_counts_a_sweep_made_before(tmp_path: Path) -> None:
+    from fastinit import study
+
+    r = fi.sweep(init=["kaiming_normal"], activation=["relu"], depth=[3], width=[8], seeds=1)
+    out = study.write_report(tmp_path / "rep", True, results=r, sweep_seconds=1000.0, train=False)
+    html = out["index"].read_text(encoding="utf-8")
+    total = float(re.search(r"total ([0-9.]+) s", html).group(1))
+    assert 1000.0 <= total < 1000.0 + out["seconds"] + 1
+
+
 def test_plot_histograms_and_training(tmp_path: Path) -> None:
     from fastinit import study
 

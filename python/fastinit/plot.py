@@ -48,6 +48,23 @@ SPARE_COLORS: tuple[str, ...] = (
     "navy",
     "teal",
 )
+#: the line style and marker of each scheme, so that curves that coincide stay distinguishable
+SCHEME_STYLES: dict[str, tuple[Any, str]] = {
+    "zeros": ("-", "v"),
+    "normal": ("-", "o"),
+    "xavier_normal": ("--", "s"),
+    "kaiming_normal": ("-", "^"),
+    "orthogonal": ("-.", "D"),
+    "lsuv": (":", "P"),
+    "critical": ("-", "*"),
+}
+SPARE_STYLES: tuple[tuple[Any, str], ...] = (
+    ("--", "X"),
+    ("-.", "h"),
+    (":", "p"),
+    ((0, (5, 1, 1, 1)), "<"),
+    ("-", ">"),
+)
 _DISPLAY_NAMES = {"normal": "normal(0,1)", "critical": "critical σ_w*"}
 
 
@@ -79,6 +96,23 @@ def scheme_colors(schemes: Iterable[str]) -> dict[str, str]:
         else:
             out[s] = SPARE_COLORS[spare % len(SPARE_COLORS)]
             spare += 1
+    return out
+
+
+def scheme_styles(schemes: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Matplotlib keywords per scheme (``color``, ``ls``, ``marker``): ``scheme_colors`` with
+    ``SCHEME_STYLES``, then ``SPARE_STYLES`` in turn, for the lines and their legend alike."""
+    schemes = unique(schemes)
+    colors = scheme_colors(schemes)
+    out: dict[str, dict[str, Any]] = {}
+    spare = 0
+    for s in schemes:
+        if s in SCHEME_STYLES:
+            ls, marker = SCHEME_STYLES[s]
+        else:
+            ls, marker = SPARE_STYLES[spare % len(SPARE_STYLES)]
+            spare += 1
+        out[s] = {"color": colors[s], "ls": ls, "marker": marker}
     return out
 
 
@@ -124,18 +158,37 @@ def save_figure(fig: Any, path: str | os.PathLike[str]) -> Path:
     return path
 
 
+def _tick_label(v: float, _pos: Any = None) -> str:
+    """A tick value as a reader writes it: 0.2, 50, 3e-05."""
+    return f"{v:.3g}"
+
+
 def log_axis(ax: Any, axis: str = "y") -> None:
-    """A log scale with few ticks: a handful of decades labelled, minor ticks only over a short
-    range (tick layout over tens of decades dominates the drawing time otherwise)."""
+    """A log scale whose labels can be read at any range. Over many decades a handful of them
+    are labelled (tick layout over tens of decades dominates the drawing time otherwise); over a
+    few, 2 and 5 of each decade too; within about one decade, every 1..9 multiple, so that a
+    panel always carries at least three labelled values."""
     ticker = require("matplotlib.ticker", purpose="plotting")
     getattr(ax, f"set_{axis}scale")("log")
     a = getattr(ax, f"{axis}axis")
-    a.set_major_locator(ticker.LogLocator(base=10, numticks=7))
     lo, hi = getattr(ax, f"get_{axis}lim")()
-    if lo > 0 and hi / lo < 1e4:
-        a.set_minor_locator(ticker.LogLocator(base=10, subs=(2.0, 5.0), numticks=7))
-    else:
+    decades = math.log10(hi / lo) if lo > 0 and hi > lo else math.inf
+    if decades <= 1.2:
+        a.set_major_locator(ticker.LogLocator(base=10, subs=tuple(range(1, 10)), numticks=12))
+        a.set_major_formatter(ticker.FuncFormatter(_tick_label))
         a.set_minor_locator(ticker.NullLocator())
+    elif decades <= 2.5:
+        a.set_major_locator(ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0), numticks=12))
+        a.set_major_formatter(ticker.FuncFormatter(_tick_label))
+        a.set_minor_locator(ticker.LogLocator(base=10, subs=(3.0, 4.0, 6.0, 7.0, 8.0, 9.0)))
+        a.set_minor_formatter(ticker.NullFormatter())
+    else:
+        a.set_major_locator(ticker.LogLocator(base=10, numticks=7))
+        if decades < 4:
+            a.set_minor_locator(ticker.LogLocator(base=10, subs=(2.0, 5.0), numticks=7))
+        else:
+            a.set_minor_locator(ticker.NullLocator())
+        a.set_minor_formatter(ticker.NullFormatter())
 
 
 def _positive(y: np.ndarray) -> np.ndarray:
@@ -147,14 +200,33 @@ def _positive(y: np.ndarray) -> np.ndarray:
 
 def log_line(ax: Any, x: np.ndarray, y: np.ndarray, **kw: Any) -> bool:
     """Plot ``y`` on a log axis, masking non-positive / non-finite points; mark with an x the last
-    finite point of a series that overflows (inf / NaN) afterwards. Returns True when drawn."""
+    finite point of a series that overflows (inf / NaN) afterwards; draw exact zeros as markers
+    on the panel's bottom edge (a log axis has no 0), in the series' colour. Returns True when
+    anything was drawn."""
     yy = _positive(y)
     ok = ~np.isnan(yy)
+    raw = np.asarray(y, dtype=np.float64)
+    x = np.asarray(x)
+    zero = raw == 0
+    if zero.any():
+        edge = require("matplotlib.transforms", purpose="plotting").blended_transform_factory(
+            ax.transData, ax.transAxes
+        )
+        ax.plot(
+            x[zero],
+            np.zeros(int(zero.sum())),
+            transform=edge,
+            clip_on=False,
+            ls="none",
+            marker="v",
+            ms=6,
+            color=kw.get("color"),
+            zorder=3,
+        )
     if not ok.any():
-        return False
+        return bool(zero.any())
     ax.plot(x, yy, **kw)
     last = int(np.flatnonzero(ok)[-1])
-    raw = np.asarray(y, dtype=np.float64)
     if last + 1 < len(raw) and not np.isfinite(raw[last + 1 :]).all():
         ax.plot([x[last]], [yy[last]], marker="x", ms=9, mew=2, ls="none", color=kw.get("color"))
     return True
@@ -195,11 +267,11 @@ def depth_profiles(
 
 
 def _not_drawn(raw: np.ndarray) -> str:
-    """Why a series has nothing to draw on a log axis."""
+    """Why a series has nothing to draw on a log axis (zeros are drawn on the bottom edge)."""
     fin = raw[np.isfinite(raw)]
     if fin.size == 0:
         return "inf/NaN"
-    return "0" if fin.size == raw.size else "0 or inf/NaN"
+    return "negative" if (fin < 0).any() else "inf/NaN"
 
 
 def _profile_panel(
@@ -208,17 +280,18 @@ def _profile_panel(
     act: str,
     key: str,
     schemes: Sequence[str],
-    colors: Mapping[str, str],
+    styles: Mapping[str, Mapping[str, Any]],
     depth: int,
 ) -> None:
     """One panel: ``key`` of every scheme across the hidden layers, log scale."""
     missing = []
+    every = max(1, depth // 10)
     for s in schemes:
         p = prof.get((act, s))
         if p is None:
             continue
-        marker = "o" if depth <= 12 else None
-        if not log_line(ax, p["layer"], p[key], color=colors[s], lw=1.8, marker=marker, ms=3):
+        style = styles[s]
+        if not log_line(ax, p["layer"], p[key], lw=1.6, ms=4, markevery=every, **style):
             missing.append(f"{display_name(s)}: {_not_drawn(p[key])}")
     ax.set_yscale("log")
     if not ax.lines:
@@ -248,8 +321,9 @@ def plot_depth_profiles(
     """The classic Glorot / He figure: one column per activation; top, the std of each hidden
     layer's activations; bottom, ||dL/dZ|| of each hidden layer (both log scale); one line per
     scheme, the median over seeds; for ``depth`` (default: the deepest) and ``width`` (default:
-    the widest). Zeros, NaN and inf cannot be drawn on a log axis: a series that overflows ends
-    in an x, and schemes with nothing to draw are named in the panel. Needs matplotlib."""
+    the widest). A log axis has no 0, NaN or inf: exact zeros are drawn as triangles on the
+    bottom edge, a series that overflows ends in an x, and schemes with nothing to draw are named
+    in the panel. Each scheme has its own colour, line style and marker. Needs matplotlib."""
     if not results.records:
         raise ValueError("plot_depth_profiles: the results are empty")
     depth = max(r["depth"] for r in results.records) if depth is None else int(depth)
@@ -261,7 +335,7 @@ def plot_depth_profiles(
         )
     acts = unique(a for a, _ in prof)
     schemes = unique(s for _, s in prof)
-    colors = scheme_colors(schemes)
+    styles = scheme_styles(schemes)
     seeds = len({r["seed_index"] for r in results.records})
     fig = new_figure(3.6 * len(acts) + 0.6, 7.2)
     axes = fig.subplots(2, len(acts), sharex=True, squeeze=False)
@@ -270,25 +344,22 @@ def plot_depth_profiles(
     for j, act in enumerate(acts):
         for i, (key, ylabel) in enumerate(panels):
             ax = axes[i][j]
-            _profile_panel(ax, prof, act, key, schemes, colors, depth)
+            _profile_panel(ax, prof, act, key, schemes, styles, depth)
             if i == 0:
                 ax.set_title(act)
             else:
                 ax.set_xlabel("hidden layer")
             if j == 0:
                 ax.set_ylabel(ylabel + " (log)")
-    handles = [lines.Line2D([], [], color=colors[s], lw=2, label=display_name(s)) for s in schemes]
-    handles.append(
+    handles = [
+        lines.Line2D([], [], lw=1.6, ms=5, label=display_name(s), **styles[s]) for s in schemes
+    ]
+    handles += [
         lines.Line2D(
-            [],
-            [],
-            color="0.3",
-            marker="x",
-            ls="none",
-            mew=2,
-            label="overflows to inf / NaN after this layer",
-        )
-    )
+            [], [], color="0.3", marker="x", ls="none", mew=2, label="overflows to inf / NaN after"
+        ),
+        lines.Line2D([], [], color="0.3", marker="v", ls="none", label="exactly 0 (bottom edge)"),
+    ]
     fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 4), fontsize=9)
     fig.suptitle(
         f"Per-layer activation std and back-propagated gradient: depth {depth}, "
@@ -299,7 +370,9 @@ def plot_depth_profiles(
 
 __all__ = [
     "SCHEME_COLORS",
+    "SCHEME_STYLES",
     "SPARE_COLORS",
+    "SPARE_STYLES",
     "depth_profiles",
     "display_name",
     "log_axis",
@@ -310,5 +383,6 @@ __all__ = [
     "save_figure",
     "scheme_colors",
     "scheme_label",
+    "scheme_styles",
     "unique",
 ]

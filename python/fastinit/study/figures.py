@@ -14,6 +14,7 @@ import numpy as np
 import fastinit as fi
 from fastinit.optional import require
 from fastinit.plot import (
+    SCHEME_STYLES,
     display_name,
     log_axis,
     log_line,
@@ -149,6 +150,9 @@ def _training_panel(
             ls="--" if r["clip_norm"] else "-",
             lw=1.1,
             alpha=0.9 if r["clip_norm"] else 0.75,
+            marker=SCHEME_STYLES.get(r["init"], ("-", None))[1],
+            ms=4,
+            markevery=max(1, len(y) // 8),
         )
     ax.set_yscale("log")
     if not ax.lines:
@@ -192,7 +196,17 @@ def plot_training(
                 ax.set_xlabel("SGD step")
             if j == 0:
                 ax.set_ylabel(ylabel)
-    handles = [Line2D([], [], color=colors[s], lw=2, label=display_name(s)) for s in inits]
+    handles = [
+        Line2D(
+            [],
+            [],
+            color=colors[s],
+            lw=2,
+            marker=SCHEME_STYLES.get(s, ("-", None))[1],
+            label=display_name(s),
+        )
+        for s in inits
+    ]
     handles += [
         Line2D([], [], color="0.2", ls="-", label="no clipping"),
         Line2D([], [], color="0.2", ls="--", label=f"clip_norm={cfg['clip_norm']:g}"),

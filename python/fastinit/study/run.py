@@ -223,7 +223,8 @@ def write_report(
     training = rep.training(seed, progress, plots) if train else None
     if plots:
         rep.phase_diagram()
-    rep.timing["total"] = time.perf_counter() - t_start
+    # the whole run: a sweep made before this call (sweep_seconds) counts, as it does when run here
+    rep.timing["total"] = time.perf_counter() - t_start + (sweep_seconds or 0.0)
     critical = any(r["scheme"] == CRITICAL for r in rows)
     page = render_page(
         rep.p, rows, rep.figures, training, rep.notes, depths, quick, seed, rep.timing, critical
