@@ -61,7 +61,7 @@ def _words(text: str) -> str:
 # ------------------------------------------------------------------------------------ the sdist
 def _source_files() -> set[str]:
     """What a source build reads: the build files, the C++ core and bindings, the package."""
-    files = {"pyproject.toml", "CMakeLists.txt", "README.md"}
+    files = {"pyproject.toml", "CMakeLists.txt", "README.md", "LICENSE"}
     for folder in ("cmake", "cpp/include", "cpp/bindings", "python/fastinit"):
         for p in (ROOT / folder).rglob("*"):
             rel = p.relative_to(ROOT)
@@ -163,6 +163,7 @@ def test_wheel_contents(wheel: Path) -> None:
     # The metadata of fastinit-nn: the command, the CMake entry point, the extras.
     (dist_info,) = {n.split("/")[0] for n in names if ".dist-info/" in n}
     assert dist_info == "fastinit_nn-0.1.0.dist-info"
+    assert any(n.startswith(dist_info) and n.endswith("/LICENSE") for n in names), "no licence"
     meta = email.parser.Parser().parsestr(_wheel_text(wheel, f"{dist_info}/METADATA"))
     assert meta["Name"] == "fastinit-nn"
     assert set(meta.get_all("Provides-Extra") or []) >= EXTRAS
