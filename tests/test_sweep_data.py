@@ -325,3 +325,42 @@ def test_the_synthetic_defaults_are_unchanged() -> None:
     r = fi.sweep("kaiming_normal", "relu", seeds=1, batch=4, progress=False)
     assert [(x["depth"], x["width"]) for x in r.records] == [(10, 256), (50, 256)]
     assert {row["layer"] for row in r.layers if row["config"] == 0} == set(range(1, 12))
+
+
+def test_cli_sweep_on_digits(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from fastinit.study.cli import main
+
+    out = tmp_path / "r.json"
+    argv = [
+        "sweep",
+        "--inits",
+        "kaiming_normal",
+        "--activations",
+        "relu",
+        "--depths",
+        "2",
+        "--widths",
+        "16",
+        "--seeds",
+        "2",
+        "--data",
+        "digits",
+        "--epochs",
+        "2",
+        "--batch-size",
+        "64",
+        "--lr",
+        "0.05",
+        "--no-progress",
+        "--json",
+        str(out),
+    ]
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    assert "test accuracy (median over seeds" in text
+    import json
+
+    recs = json.loads(out.read_text())["records"]
+    assert len(recs) == 2 and all(r["data"] == "digits" and r["epochs"] == 2 for r in recs)
+    median = float(np.median([r["test_accuracy"] for r in recs]))
+    assert f"{median:6.3f}" in text
