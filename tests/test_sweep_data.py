@@ -364,3 +364,42 @@ def test_cli_sweep_on_digits(tmp_path, capsys) -> None:  # type: ignore[no-untyp
     assert len(recs) == 2 and all(r["data"] == "digits" and r["epochs"] == 2 for r in recs)
     median = float(np.median([r["test_accuracy"] for r in recs]))
     assert f"{median:6.3f}" in text
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_a_data_sweep_and_a_validated_fit() -> None:
+    """Ctrl-C stops a data sweep (training and its evaluations) and a fit with validation
+    within the latency limit of the other long calls, leaving fastinit usable."""
+    import os
+
+    if "libasan" in os.environ.get("LD_PRELOAD", ""):
+        pytest.skip("wall-clock latency limits; the uninstrumented suite runs it")
+    hangs = importlib.import_module("test_pipeline_hangs")  # its Ctrl-C harness
+    hangs._interrupt(
+        """
+        rng = np.random.default_rng(0)
+        X = rng.standard_normal((20000, 64)); y = rng.integers(0, 10, 20000)
+        """,
+        "fi.sweep(['kaiming_normal'], ['relu'], [8], [512], seeds=8, data=(X, y), epochs=10**4, "
+        "batch_size=64, progress=False)",
+        """
+        r = fi.sweep("kaiming_normal", "relu", 1, 8, seeds=1, data=(X[:100], y[:100]),
+                     epochs=1, progress=False)
+        assert len(r) == 1 and np.isfinite(r.records[0]["test_loss"])
+        """,
+        "data sweep",
+    )
+    hangs._interrupt(
+        """
+        rng = np.random.default_rng(0)
+        X = rng.standard_normal((256, 64)).astype(np.float32); y = rng.integers(0, 10, 256)
+        XV = rng.standard_normal((200000, 64)).astype(np.float32); yv = rng.integers(0, 10, 200000)
+        net = fi.MLP([64, 512, 512, 10], output="softmax", generator=fi.Generator(0))
+        """,
+        "net.fit(X, y, epochs=10**6, batch_size=256, validation_data=(XV, yv))",
+        """
+        h = net.fit(X, y, epochs=1, batch_size=64, validation_data=(XV[:10], yv[:10]))
+        assert h.epochs == 1 and np.isfinite(h.val_loss[0])
+        """,
+        "fit with validation",
+    )
