@@ -79,18 +79,19 @@ struct InputMatrix {
 };
 
 // y for N rows and K outputs: integer labels (N,) or dense targets (N, K) — (N,) when K == 1.
+// `arg` names the argument in errors (validation targets are not 'y').
 template <class T>
 struct TargetData {
   std::vector<std::int64_t> labels;
   py::array_t<T, py::array::c_style> dense;
   Target<T> t;
 
-  TargetData(const py::handle& obj, index_t N, index_t K, Output out) {
-    py::array a = real_array(obj, "y");
+  TargetData(const py::handle& obj, index_t N, index_t K, Output out, const char* arg = "y") {
+    py::array a = real_array(obj, arg);
     const char kind = a.dtype().kind();
     if (kind == 'i' || kind == 'u') {
       if (a.ndim() != 1 || a.shape(0) != N)
-        throw shape_error(detail::cat("argument 'y': integer labels must have shape (", N,
+        throw shape_error(detail::cat("argument '", arg, "': integer labels must have shape (", N,
                                       ",), got ", detail::shape_str(shape_of(a))));
       auto lab = c_array_of<std::int64_t>(a);
       labels.assign(lab.data(), lab.data() + N);  // a snapshot: see the note at the top
@@ -99,12 +100,16 @@ struct TargetData {
       const bool ok = (a.ndim() == 2 && a.shape(0) == N && a.shape(1) == K) ||
                       (a.ndim() == 1 && K == 1 && a.shape(0) == N);
       if (!ok)
-        throw shape_error(detail::cat("argument 'y': expected shape (", N, ", ", K, "), got ",
-                                      detail::shape_str(shape_of(a))));
+        throw shape_error(detail::cat("argument '", arg, "': expected shape (", N, ", ", K,
+                                      "), got ", detail::shape_str(shape_of(a))));
       dense = c_array_of<T>(a);
       t.dense = dense.data();
     }
-    check_target(out, t, N, K);
+    try {
+      check_target(out, t, N, K);
+    } catch (const value_error& e) {
+      throw value_error(detail::cat("argument '", arg, "': ", e.what()));
+    }
   }
 };
 

@@ -155,9 +155,22 @@ void bind_mlp(py::module_& m, const char* mlp_name, const char* grads_name) {
       .def(
           "fit",
           [](Mlp<T>& net, const py::handle& X, const py::handle& y, const FitConfig& cfg,
-             const py::object& generator, const py::object& callback) {
+             const py::object& generator, const py::object& callback, const py::object& X_val,
+             const py::object& y_val) {
             InputMatrix<T> in(X, "X", net.sizes()[0]);
             TargetData<T> t(y, in.rows, net.sizes().back(), net.output());
+            if (X_val.is_none() != y_val.is_none())
+              throw value_error("validation_data: give both X and y, or neither");
+            // Validation data goes through the same checks (and conversion) as X and y.
+            std::unique_ptr<InputMatrix<T>> vin;
+            std::unique_ptr<TargetData<T>> vt;
+            std::unique_ptr<Validation<T>> val;
+            if (!X_val.is_none()) {
+              vin = std::make_unique<InputMatrix<T>>(X_val, "validation_data[0]", net.sizes()[0]);
+              vt = std::make_unique<TargetData<T>>(y_val, vin->rows, net.sizes().back(),
+                                                   net.output(), "validation_data[1]");
+              val = std::make_unique<Validation<T>>(Validation<T>{vin->map(), vt->t});
+            }
             FitConfig c = cfg;
             if (callback.is_none()) c.callback_every = 0;
             c.validate();
@@ -179,14 +192,16 @@ void bind_mlp(py::module_& m, const char* mlp_name, const char* grads_name) {
             History h = interruptible([&] {
               py::gil_scoped_release nogil;
               NetLock lk(net);
-              return fit(net, in.map(), t.t, c, *gen, cb);
+              return fit(net, in.map(), t.t, c, *gen, cb, val.get());
             });
             if (cb_error) std::rethrow_exception(cb_error);
             return history_dict(h);
           },
           py::arg("X"), py::arg("y"), py::arg("config"), py::arg("generator") = py::none(),
-          py::arg("callback") = py::none(),
-          "Train in C++; callback(step, loss, grad_norm) -> False stops; Ctrl-C stops too.");
+          py::arg("callback") = py::none(), py::arg("X_val") = py::none(),
+          py::arg("y_val") = py::none(),
+          "Train in C++ (validation on (X_val, y_val) after each epoch); callback(step, loss, "
+          "grad_norm) -> False stops; Ctrl-C stops too.");
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <fastinit/diagnostics.hpp>
+#include <fastinit/experiment.hpp>
 #include <fastinit/fit.hpp>
 #include <fastinit/lsuv.hpp>
 
@@ -69,12 +70,35 @@ inline py::dict history_dict(const History& h) {
   d["step_loss"] = array_of(h.step_loss);
   d["step_grad_norm"] = array_of(h.step_grad_norm);
   d["epoch_loss"] = array_of(h.epoch_loss);
+  d["accuracy"] = array_of(h.accuracy);
+  d["val_loss"] = array_of(h.val_loss);
+  d["val_accuracy"] = array_of(h.val_accuracy);
   d["layer_grad_norm"] = array_of(h.layer_grad_norm)
                              .reshape({static_cast<py::ssize_t>(h.epochs_done),
                                        static_cast<py::ssize_t>(h.num_layers)});
   d["epochs"] = h.epochs_done;
   d["nonfinite"] = h.nonfinite;
   d["stopped"] = h.stopped;
+  return d;
+}
+
+// One experiment of a sweep: its diagnosis, what the scheme did and, when trained, the training
+// and (data sweeps) evaluation results.
+inline py::dict experiment_dict(const ExperimentResult& r) {
+  py::dict d = diagnosis_dict(r.diagnosis);
+  d["sigma_w"] = r.sigma_w;
+  d["lsuv"] = lsuv_list(r.lsuv);
+  d["train_loss"] = array_of(r.train_loss);
+  d["train_nonfinite"] = r.train_nonfinite;
+  d["initial_loss"] = r.initial.loss;
+  d["initial_accuracy"] = r.initial.accuracy;
+  d["final_train_loss"] = r.train.loss;
+  d["final_train_accuracy"] = r.train.accuracy;
+  d["test_loss"] = r.test.loss;
+  d["test_accuracy"] = r.test.accuracy;
+  d["epoch_test_accuracy"] = array_of(r.epoch_test_accuracy);
+  d["steps_to_target"] = r.steps_to_target;
+  d["diverged"] = r.diverged;
   return d;
 }
 

@@ -236,6 +236,11 @@ class ExperimentConfig:
         steps: int = 0,
         optim: OptimConfig = ...,
         clip: ClipConfig = ...,
+        sizes: Sequence[int] = ...,
+        epochs: int = 0,
+        batch_size: int = 64,
+        target: float = 0.9,
+        diverge_factor: float = 4.0,
     ) -> None: ...
     @property
     def init(self) -> SchemeConfig: ...
@@ -255,6 +260,17 @@ class ExperimentConfig:
     def optim(self) -> OptimConfig: ...
     @property
     def clip(self) -> ClipConfig: ...
+    @property
+    def sizes(self) -> list[int]: ...
+    @property
+    def epochs(self) -> int: ...
+    @property
+    def batch_size(self) -> int: ...
+    @property
+    def target(self) -> float: ...
+    @property
+    def diverge_factor(self) -> float: ...
+    def layer_sizes(self) -> list[int]: ...
 
 def clip_grad_norm_(
     grads: Iterable[_F], max_norm: float, norm_type: float = 2.0, error_if_nonfinite: bool = False
@@ -284,7 +300,11 @@ def run_experiments(
     generators: list[Generator],
     dtype: npt.DTypeLike,
     threads: int = 0,
+    data: tuple[Any, Any, Any, Any] | None = None,
 ) -> list[dict[str, Any]]: ...
+def check_classification_data(
+    X: npt.ArrayLike, y: npt.ArrayLike, features: int = -1, x_arg: str = "X", y_arg: str = "y"
+) -> tuple[int, int, int]: ...
 
 class _Params:
     @property
@@ -322,6 +342,8 @@ class _Mlp(_Params):
         config: FitConfig,
         generator: Generator | None = None,
         callback: Any = None,
+        X_val: npt.ArrayLike | None = None,
+        y_val: npt.ArrayLike | None = None,
     ) -> dict[str, Any]: ...
 
 class MlpFloat32(_Mlp): ...

@@ -137,7 +137,18 @@ class Grads(_Layered):
 
 @dataclass(frozen=True)
 class History:
-    """What :meth:`MLP.fit` measured."""
+    """What :meth:`MLP.fit` measured. Every per-epoch array has one entry per epoch run.
+
+    ``accuracy`` is the running training accuracy: the correct predictions of each mini-batch's
+    forward pass (before its update), summed over the epoch and divided by the rows seen — what
+    a PyTorch loop that adds up ``(logits.argmax(1) == y).sum()`` per batch reports, and Keras'
+    ``accuracy``; like ``epoch_loss`` it costs no extra pass. Softmax: the argmax of the logits
+    against the label (or the argmax of a one-hot / dense target row); sigmoid (BCE): every
+    output, logit >= 0 against target >= 0.5; linear (MSE): NaN. ``val_loss`` / ``val_accuracy``
+    are measured on ``validation_data`` over the whole set with the parameters at the end of each
+    epoch; NaN without validation data, for an epoch cut short (callback, Ctrl-C, a non-finite
+    loss), and (``val_accuracy``) for MSE.
+    """
 
     step_loss: np.ndarray  #: loss of each step, before its update
     step_grad_norm: np.ndarray  #: global L2 gradient norm of each step, before clipping
@@ -146,6 +157,9 @@ class History:
     epochs: int  #: epochs run
     nonfinite: bool  #: training stopped on a NaN / inf loss or gradient
     stopped: bool  #: the callback stopped training
+    accuracy: np.ndarray  #: running training accuracy of each epoch (NaN for MSE)
+    val_loss: np.ndarray  #: validation loss after each epoch (NaN: no validation data)
+    val_accuracy: np.ndarray  #: validation accuracy after each epoch (NaN: none, or MSE)
 
 
 def _activation_list(
@@ -364,8 +378,13 @@ class MLP(_Layered):
         generator: Any = None,
         callback: Callable[[int, float, float], bool | None] | None = None,
         callback_every: int = 100,
+        validation_data: tuple[Any, Any] | None = None,
     ) -> History:
         """Train in C++ (GIL released, no allocation per step).
+
+        ``validation_data=(X_val, y_val)`` (checked and converted as ``X``, ``y`` are) is
+        evaluated after each epoch, in C++, in chunks of ``batch_size`` rows: ``History.val_loss``
+        and ``val_accuracy``. It only reads the network: the training is the same without it.
 
         Clipping: ``clip_norm=`` clips the global norm (PyTorch's ``clip_grad_norm_``), or each
         tensor separately with ``clip_mode="per_tensor"`` (the classic ``g * t / ||g||``);
@@ -391,7 +410,24 @@ class MLP(_Layered):
             clip=_args.clip_config(clip_norm, clip_value, clip_mode, norm_type),
             callback_every=_args.integer("callback_every", callback_every, 1),
         )
-        h = self._core.fit(X, y, config, _args.generator(generator), callback)
+        X_val = y_val = None
+        if validation_data is not None:
+            if isinstance(validation_data, (str, bytes)) or not isinstance(
+                validation_data, Sequence
+            ):
+                raise TypeError(
+                    "argument 'validation_data': expected a pair (X_val, y_val), got "
+                    f"{type(validation_data).__name__}"
+                )
+            if len(validation_data) != 2:
+                raise ValueError(
+                    "argument 'validation_data': expected a pair (X_val, y_val), got "
+                    f"{len(validation_data)} items"
+                )
+            X_val, y_val = validation_data
+            if X_val is None or y_val is None:
+                raise TypeError("argument 'validation_data': X_val and y_val must be arrays")
+        h = self._core.fit(X, y, config, _args.generator(generator), callback, X_val, y_val)
         return History(**h)
 
     @classmethod

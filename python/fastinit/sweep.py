@@ -4,6 +4,9 @@ on the thread pool (or spread over any ``concurrent.futures.Executor``), as a ``
 Every configuration gets its own generator, spawned in configuration order from
 ``Generator(seed)``: a result depends only on its configuration, never on the thread count, the
 order of execution or the executor (a Dask client's executor gives the local run's numbers).
+
+With ``data=`` the sweep trains on a classification data set (``"digits"``, ``(X, y)`` or
+``(X, y, X_test, y_test)``) and reports held-out results; see :func:`sweep`.
 """
 
 from __future__ import annotations
@@ -39,6 +42,18 @@ _MAX_DEPTH, _MAX_WIDTH = 10**6, 2**24
 
 _SUMMARY_KEYS = ("verdict", "reason", "loss", "log_q_slope", "log_grad_z_slope")
 
+#: the named data sets of ``sweep(data=...)``
+DATASETS: tuple[str, ...] = ("digits",)
+
+#: the seed of the held-out split of ``data="digits"`` and ``data=(X, y)``: the same split for
+#: every sweep (pass ``(X, y, X_test, y_test)`` for another)
+SPLIT_SEED = 0
+
+#: defaults of the synthetic sweep's shape arguments (None stands for them)
+_DEPTHS, _WIDTHS, _CLASSES = (10, 50), (256,), 10
+#: defaults of a data sweep's training
+_EPOCHS, _BATCH_SIZE = 10, 64
+
 
 def _as_list(x: Any) -> list[Any]:
     if isinstance(x, (str, bytes)) or not isinstance(x, Iterable):
@@ -48,11 +63,14 @@ def _as_list(x: Any) -> list[Any]:
 
 @dataclass
 class Results:
-    """One row per configuration (``records``), one per configuration and layer (``layers``)."""
+    """One row per configuration (``records``), one per configuration and layer (``layers``);
+    per configuration, the loss of each training step (``train_loss``) and, for data sweeps,
+    the test accuracy after each epoch (``epoch_test_accuracy``)."""
 
     records: list[dict[str, Any]]
     layers: list[dict[str, Any]]
     train_loss: list[np.ndarray] = field(default_factory=list)
+    epoch_test_accuracy: list[np.ndarray] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.records)
@@ -77,15 +95,30 @@ class Results:
 
     def to_json(self, path: str | os.PathLike[str]) -> Path:
         """Records, layers and training losses as strict JSON (NaN / inf written as null)."""
-        data = {"records": self.records, "layers": self.layers, "train_loss": self.train_loss}
+        data = {
+            "records": self.records,
+            "layers": self.layers,
+            "train_loss": self.train_loss,
+            "epoch_test_accuracy": self.epoch_test_accuracy,
+        }
         return write_json(path, data)
 
     def verdicts(self) -> dict[tuple[Any, ...], str]:
         """The most common verdict of each (init, activation, depth, width, sigma_w, sigma_b)
-        over its seeds; a tie goes to the verdict listed first in ``diagnostics.VERDICTS``."""
+        (and sizes, when given) over its seeds; a tie goes to the verdict listed first in
+        ``diagnostics.VERDICTS``."""
         groups: dict[tuple[Any, ...], list[str]] = {}
         for r in self.records:
-            key = (r["init"], r["activation"], r["depth"], r["width"], r["sigma_w"], r["sigma_b"])
+            key: tuple[Any, ...] = (
+                r["init"],
+                r["activation"],
+                r["depth"],
+                r["width"],
+                r["sigma_w"],
+                r["sigma_b"],
+            )
+            if r.get("sizes") is not None:
+                key += (r["sizes"],)
             groups.setdefault(key, []).append(r["verdict"])
         return {k: most_common_verdict(v) for k, v in groups.items()}
 
@@ -97,11 +130,129 @@ class Results:
         return plot_depth_profiles(self, Path(path), depth=depth)
 
 
+@dataclass(frozen=True)
+class _Data:
+    """A data sweep's splits, in the sweep's dtype (``arrays``: X_train, y_train, X_test,
+    y_test), shipped once per chunk to the executor's workers."""
+
+    name: str
+    arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+    features: int
+    classes: int
+
+
+def _load_digits() -> tuple[np.ndarray, np.ndarray]:
+    datasets = require("sklearn.datasets", purpose="fastinit.sweep(data='digits')")
+    X, y = datasets.load_digits(return_X_y=True)
+    return np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.int64)
+
+
+def _split(n: int, test_fraction: float) -> tuple[np.ndarray, np.ndarray]:
+    """(train, test) row indices: a permutation drawn from ``Generator(SPLIT_SEED)`` (fastinit's
+    own Philox stream and a stable sort, so the same on every platform and NumPy version); the
+    first ``round(test_fraction * n)`` rows (at least 1, at most n - 1) are the test split."""
+    if n < 2:
+        raise ValueError(f"argument 'data': a held-out split needs at least 2 rows, got {n}")
+    u = _core.uniform_(np.empty(n, np.float64), 0.0, 1.0, generator=_core.Generator(SPLIT_SEED))
+    perm = np.argsort(u, kind="stable")
+    n_test = min(max(int(round(test_fraction * n)), 1), n - 1)
+    return perm[n_test:], perm[:n_test]
+
+
+def _prepare_data(data: Any, dtype: Any, test_fraction: float, standardize: Any) -> _Data:
+    """Check, split, standardize and convert ``data`` (see :func:`sweep`)."""
+    if isinstance(data, str):
+        if data not in DATASETS:
+            raise ValueError(
+                f"argument 'data': unknown data set {data!r}; valid: "
+                f"{', '.join(repr(d) for d in DATASETS)}, or arrays (X, y) / "
+                "(X, y, X_test, y_test)"
+            )
+        name, parts = data, _load_digits()
+    elif isinstance(data, (tuple, list)):
+        if len(data) not in (2, 4):
+            raise ValueError(
+                f"argument 'data': expected (X, y) or (X, y, X_test, y_test), got {len(data)} items"
+            )
+        name, parts = "arrays", tuple(data)
+    else:
+        raise TypeError(
+            f"argument 'data': expected a data set name ({', '.join(DATASETS)}), (X, y) or "
+            f"(X, y, X_test, y_test), got {type(data).__name__}"
+        )
+    arg = "data" if isinstance(data, str) else "data[{}]"
+    # checked as fit checks X and y: 2-D finite reals, integer labels >= 0, matching rows
+    _, features, classes = _core.check_classification_data(
+        parts[0], parts[1], -1, arg.format(0), arg.format(1)
+    )
+    X, y = np.asarray(parts[0], dtype=np.float64), np.asarray(parts[1]).astype(np.int64)
+    if len(parts) == 4:
+        _, _, k = _core.check_classification_data(
+            parts[2], parts[3], features, arg.format(2), arg.format(3)
+        )
+        classes = max(classes, k)
+        Xtr, ytr = X, y
+        Xte = np.asarray(parts[2], dtype=np.float64)
+        yte = np.asarray(parts[3]).astype(np.int64)
+    else:
+        train, test = _split(len(y), test_fraction)
+        Xtr, ytr, Xte, yte = X[train], y[train], X[test], y[test]
+    if standardize is None:
+        standardize = len(parts) == 2
+    if _args.boolean("standardize", standardize):
+        mu = Xtr.mean(axis=0)
+        sd = Xtr.std(axis=0)
+        sd[sd == 0] = 1.0  # constant features (digits' blank corner pixels) stay constant
+        Xtr, Xte = (Xtr - mu) / sd, (Xte - mu) / sd
+    arrays = (
+        np.ascontiguousarray(Xtr, dtype=dtype),
+        np.ascontiguousarray(ytr),
+        np.ascontiguousarray(Xte, dtype=dtype),
+        np.ascontiguousarray(yte),
+    )
+    return _Data(name, arrays, int(features), int(classes))
+
+
+def _shapes(
+    depth: Any, width: Any, sizes: Any, data: _Data | None
+) -> list[tuple[int, int | None, list[int] | None]]:
+    """(depth, width, layer sizes) of each network shape of the sweep: width x depth (sizes None
+    in the synthetic sweep: the core builds [width] * (depth + 1) + [classes]), or explicit."""
+    out: list[tuple[int, int | None, list[int] | None]] = []
+    if sizes is not None:
+        lists = _as_list(sizes)
+        if lists and not isinstance(lists[0], (str, bytes)) and not isinstance(lists[0], Iterable):
+            lists = [lists]  # one list of ints
+        for i, s in enumerate(lists):
+            sz = _args.sizes(f"sizes[{i}]", s)
+            for j, v in enumerate(sz):
+                _args.size(f"sizes[{i}][{j}]", v, _MAX_WIDTH)
+            if len(sz) < 3:
+                raise ValueError(
+                    f"argument 'sizes[{i}]': needs [inputs, hidden..., outputs] with at least "
+                    f"one hidden layer, got {sz}"
+                )
+            if data is not None and (sz[0] != data.features or sz[-1] != data.classes):
+                raise ValueError(
+                    f"argument 'sizes[{i}]': the data has {data.features} features and "
+                    f"{data.classes} classes: sizes must start with {data.features} and end "
+                    f"with {data.classes}, got {sz}"
+                )
+            out.append((len(sz) - 2, None, sz))
+        return out
+    for d, w in itertools.product(
+        _as_list(_DEPTHS if depth is None else depth), _as_list(_WIDTHS if width is None else width)
+    ):
+        dd, ww = _args.size("depth", d, _MAX_DEPTH), _args.size("width", w, _MAX_WIDTH)
+        full = None if data is None else [data.features] + [ww] * dd + [data.classes]
+        out.append((dd, ww, full))
+    return out
+
+
 def _configs(
     init: Sequence[str],
     activation: Sequence[str],
-    depth: Sequence[int],
-    width: Sequence[int],
+    shapes: list[tuple[int, int | None, list[int] | None]],
     seeds: int,
     sigma_w: Sequence[float] | None,
     sigma_b: Sequence[float] | None,
@@ -129,7 +280,7 @@ def _configs(
         if "sigma" not in inits:
             inits.append("sigma")
     rows, cores = [], []
-    for name, act, d, w in itertools.product(inits, activation, depth, width):
+    for name, act, (d, w, sz) in itertools.product(inits, activation, shapes):
         if name == "sigma":
             points = grid
         elif name == "critical":
@@ -143,26 +294,26 @@ def _configs(
                 sigma_w=1.0 if math.isnan(sw) else sw,
                 sigma_b=0.0 if math.isnan(sb) else sb,
             )
+            shape: dict[str, Any] = {"depth": d, "width": 256 if w is None else w}
+            if sz is not None:
+                shape["sizes"] = sz
             core = _core.ExperimentConfig(
-                init=scheme,
-                activation=_args.name("activation", act),
-                depth=_args.size("depth", d, _MAX_DEPTH),
-                width=_args.size("width", w, _MAX_WIDTH),
-                **common,
+                init=scheme, activation=_args.name("activation", act), **shape, **common
             )
             for s in range(seeds):
-                rows.append(
-                    {
-                        "init": name,
-                        "activation": act,
-                        "depth": core.depth,
-                        "width": core.width,
-                        "seed_index": s,
-                        "sigma_w": None if math.isnan(sw) and name != "critical" else sw,
-                        "sigma_b": None if math.isnan(sb) else sb,
-                        "steps": core.steps,
-                    }
-                )
+                row = {
+                    "init": name,
+                    "activation": act,
+                    "depth": d,
+                    "width": w,
+                    "seed_index": s,
+                    "sigma_w": None if math.isnan(sw) and name != "critical" else sw,
+                    "sigma_b": None if math.isnan(sb) else sb,
+                    "steps": core.steps,
+                }
+                if sz is not None:
+                    row["sizes"] = tuple(sz)
+                rows.append(row)
                 cores.append(core)
     return rows, cores
 
@@ -172,12 +323,14 @@ def _run_chunk(
     states: list[tuple[int, int, int, int]],
     dtype: str,
     threads: int = 0,
+    data: tuple[np.ndarray, ...] | None = None,
 ) -> list[dict[str, Any]]:
-    """Run configurations with generators rebuilt from their states (picklable: executors)."""
+    """Run configurations with generators rebuilt from their states (picklable: executors);
+    ``data``: a data sweep's (X_train, y_train, X_test, y_test)."""
     from ._loader import core, rebuild_generator
 
     gens = [rebuild_generator(*s) for s in states]
-    return list(core.run_experiments(configs, gens, np.dtype(dtype), threads))
+    return list(core.run_experiments(configs, gens, np.dtype(dtype), threads, data))
 
 
 def _progress_bar(total: int, progress: bool | None) -> Any:
@@ -187,15 +340,23 @@ def _progress_bar(total: int, progress: bool | None) -> Any:
 def sweep(
     init: Sequence[str] | str = DEFAULT_INITS,
     activation: Sequence[str] | str = DEFAULT_ACTIVATIONS,
-    depth: Sequence[int] | int = (10, 50),
-    width: Sequence[int] | int = (256,),
+    depth: Sequence[int] | int | None = None,
+    width: Sequence[int] | int | None = None,
     seeds: int = 5,
     steps: int = 0,
     threads: int | None = None,
     executor: Executor | None = None,
     *,
     batch: int = 128,
-    classes: int = 10,
+    classes: int | None = None,
+    sizes: Sequence[Sequence[int]] | Sequence[int] | None = None,
+    data: str | Sequence[Any] | None = None,
+    epochs: int | None = None,
+    batch_size: int | None = None,
+    target: float = 0.9,
+    diverge_factor: float = 4.0,
+    test_fraction: float = 0.2,
+    standardize: bool | None = None,
     sigma_w: Sequence[float] | float | None = None,
     sigma_b: Sequence[float] | float | None = None,
     normal_std: float = 1.0,
@@ -213,31 +374,91 @@ def sweep(
     """Diagnose (and optionally train for ``steps`` full-batch steps) every configuration.
 
     Each configuration: a ``[width] * (depth + 1) + [classes]`` network with one hidden
-    activation and a softmax output, Gaussian inputs (batch, width) and random labels. Schemes
+    activation and a softmax output, Gaussian inputs (batch, width) and random labels
+    (``depth`` counts the hidden layers; defaults: depth (10, 50), width 256, classes 10).
+    ``sizes=[[D_0, ..., D_L], ...]`` gives explicit layer sizes instead of width x depth (at
+    least one hidden layer; not with ``width``, ``depth`` or ``classes``). Schemes
     are those of ``fastinit.sweep.SCHEMES``; ``sigma_w`` / ``sigma_b`` grids add the ``sigma``
     scheme (weights N(0, sigma_w^2 / fan_in), biases N(0, sigma_b^2)); ``critical`` is that
     scheme at each activation's critical sigma_w for ``critical_sigma_b``. ``threads`` caps the
     threads of this call only (other callers keep the process-wide setting); ``executor``
     spreads chunks of configurations over any
     ``concurrent.futures.Executor`` (processes, a Dask client's executor) with identical results.
+
+    **Training on data.** ``data="digits"`` (scikit-learn's ``load_digits``: 1797 8x8 images,
+    10 classes; needs scikit-learn), ``(X, y)`` (X (N, D) real, y (N,) integer labels
+    0..K-1) or ``(X, y, X_test, y_test)``. A name or ``(X, y)`` is split into a held-out
+    ``test_fraction`` (default 20%) and a training part by a fixed permutation
+    (``SPLIT_SEED``; the same split in every sweep) and standardized with the training part's
+    mean and std; a 4-tuple is used as given (``standardize=True`` standardizes it too). Each
+    network is ``[D] + [width] * depth + [K]`` (or ``sizes``, which must start with D and end
+    with K), initialized by its scheme (LSUV on ``batch`` training rows, which are also the
+    diagnosis batch), then trained for ``epochs`` (default 10) epochs of shuffled mini-batches
+    of ``batch_size`` (default 64) rows with the optimizer, shuffled from the configuration's
+    generator. Extra columns: ``initial_loss`` (training split, at init), ``train_loss``,
+    ``train_accuracy``, ``test_loss``, ``test_accuracy`` (whole splits, after training),
+    ``steps_to_target`` (optimizer steps done at the end of the first epoch whose test
+    accuracy is >= ``target``, default 0.9; -1 if never), ``diverged`` (a non-finite loss or
+    gradient, or a final training loss above ``diverge_factor`` (default 4) times the initial
+    one), ``data``, ``epochs``, ``batch_size``, ``sizes``; ``steps`` is the number of optimizer
+    steps planned. ``steps=`` (the synthetic full-batch training) does not apply.
     """
     seeds = _args.integer("seeds", seeds, 1)
     dt = _args.float_dtype(dtype)
     progress = _args.optional_bool("progress", progress)
     if chunk_size is not None:
         chunk_size = _args.integer("chunk_size", chunk_size, 1)
-    common = {
+    if sizes is not None and (depth is not None or width is not None):
+        raise ValueError("give sizes or width/depth, not both")
+    if sizes is not None and classes is not None:
+        raise ValueError(
+            "argument 'classes': with sizes, the last entry of each list is the output width"
+        )
+    common: dict[str, Any] = {
         "batch": _args.size("batch", batch, _MAX_WIDTH),
-        "classes": _args.size("classes", classes, _MAX_WIDTH),
         "steps": _args.integer("steps", steps, 0),
         "optim": _args.optim_config(optimizer, lr, momentum=momentum),
         "clip": _args.clip_config(clip_norm, clip_value),
     }
+    ds: _Data | None = None
+    if data is None:
+        for arg, value in (("epochs", epochs), ("batch_size", batch_size)):
+            if value is not None:
+                raise ValueError(
+                    f"argument '{arg}': {arg} trains on data: give data= (or use steps= for the "
+                    "synthetic sweep's full-batch training)"
+                )
+        common["classes"] = _args.size(
+            "classes", _CLASSES if classes is None else classes, _MAX_WIDTH
+        )
+    else:
+        if classes is not None:
+            raise ValueError("argument 'classes': a data sweep takes the classes from the labels")
+        if common["steps"] != 0:
+            raise ValueError(
+                "argument 'steps': steps is the synthetic sweep's full-batch training; with "
+                "data=, use epochs="
+            )
+        tf = _args.real("test_fraction", test_fraction)
+        if not 0.0 < tf < 1.0:
+            raise ValueError(f"argument 'test_fraction': must be in (0, 1), got {tf}")
+        common.update(
+            epochs=_args.integer("epochs", _EPOCHS if epochs is None else epochs, 1),
+            batch_size=_args.size(
+                "batch_size", _BATCH_SIZE if batch_size is None else batch_size, _MAX_WIDTH
+            ),
+            target=_args.real("target", target, finite=True),
+            diverge_factor=_args.real("diverge_factor", diverge_factor),
+        )
+        if not common["diverge_factor"] >= 1.0:
+            raise ValueError(
+                f"argument 'diverge_factor': must be >= 1, got {common['diverge_factor']}"
+            )
+        ds = _prepare_data(data, dt, tf, _args.optional_bool("standardize", standardize))
     configs, cores = _configs(
         _as_list(init),
         _as_list(activation),
-        _as_list(depth),
-        _as_list(width),
+        _shapes(depth, width, sizes, ds),
         seeds,
         None if sigma_w is None else _as_list(sigma_w),
         None if sigma_b is None else _as_list(sigma_b),
@@ -255,15 +476,28 @@ def sweep(
     results: list[dict[str, Any]] = []
     # 0: the process-wide setting
     nthreads = 0 if threads is None else _args.integer("threads", threads, 1, 2**31 - 1)
+    arrays = None if ds is None else ds.arrays
+    if ds is not None:
+        n_train = len(ds.arrays[1])
+        per_epoch = -(-n_train // min(common["batch_size"], n_train))
+        for row in configs:
+            row.update(
+                data=ds.name,
+                epochs=common["epochs"],
+                batch_size=common["batch_size"],
+                steps=common["epochs"] * per_epoch,
+            )
     try:
         if executor is None:
             for cfgs, sts in chunks:
-                results.extend(_run_chunk(cfgs, sts, dt.name, nthreads))
+                results.extend(_run_chunk(cfgs, sts, dt.name, nthreads, arrays))
                 if bar is not None:
                     bar.update(len(cfgs))
         else:
+            # the data travels once per chunk (pickled with the chunk's configurations)
             futures = [
-                executor.submit(_run_chunk, cfgs, sts, dt.name, nthreads) for cfgs, sts in chunks
+                executor.submit(_run_chunk, cfgs, sts, dt.name, nthreads, arrays)
+                for cfgs, sts in chunks
             ]
             for fut, (cfgs, _) in zip(futures, chunks, strict=True):  # noqa: B007
                 results.extend(fut.result())
@@ -275,8 +509,19 @@ def sweep(
     return _collect(configs, results)
 
 
+_DATA_COLUMNS = (
+    ("initial_loss", "initial_loss"),
+    ("train_loss", "final_train_loss"),
+    ("train_accuracy", "final_train_accuracy"),
+    ("test_loss", "test_loss"),
+    ("test_accuracy", "test_accuracy"),
+    ("steps_to_target", "steps_to_target"),
+    ("diverged", "diverged"),
+)
+
+
 def _collect(configs: list[dict[str, Any]], results: list[dict[str, Any]]) -> Results:
-    records, layers, losses = [], [], []
+    records, layers, losses, curves = [], [], [], []
     for i, (c, r) in enumerate(zip(configs, results, strict=True)):
         ls = r["layers"]
         hidden = ls[:-1] or ls
@@ -297,6 +542,9 @@ def _collect(configs: list[dict[str, Any]], results: list[dict[str, Any]]) -> Re
                 )
             },
         }
+        for k in ("sizes", "data", "epochs", "batch_size"):
+            if k in c:
+                rec[k] = c[k]
         if c["init"] == "critical":
             rec["sigma_w"] = float(r["sigma_w"])  # resolved by the core
         rec.update({k: r[k] for k in _SUMMARY_KEYS})
@@ -312,6 +560,15 @@ def _collect(configs: list[dict[str, Any]], results: list[dict[str, Any]]) -> Re
                 "train_nonfinite": bool(r["train_nonfinite"]),
             }
         )
+        if "data" in c:
+            for col, key in _DATA_COLUMNS:
+                v = r[key]
+                rec[col] = (
+                    bool(v)
+                    if col == "diverged"
+                    else (int(v) if col == "steps_to_target" else float(v))
+                )
+            curves.append(np.asarray(r["epoch_test_accuracy"], dtype=np.float64))
         records.append(rec)
         for row in ls:
             layers.append(
@@ -322,11 +579,20 @@ def _collect(configs: list[dict[str, Any]], results: list[dict[str, Any]]) -> Re
                     "depth": c["depth"],
                     "width": c["width"],
                     "seed_index": c["seed_index"],
+                    **({"sizes": c["sizes"]} if "sizes" in c else {}),
                     **row,
                 }
             )
         losses.append(tl)
-    return Results(records, layers, losses)
+    return Results(records, layers, losses, curves)
 
 
-__all__ = ["DEFAULT_ACTIVATIONS", "DEFAULT_INITS", "SCHEMES", "Results", "sweep"]
+__all__ = [
+    "DATASETS",
+    "DEFAULT_ACTIVATIONS",
+    "DEFAULT_INITS",
+    "SCHEMES",
+    "SPLIT_SEED",
+    "Results",
+    "sweep",
+]

@@ -6,9 +6,25 @@
 // Shuffling draws one permutation per epoch from the Generator (Fisher–Yates on 64-bit words),
 // so a seed fixes the whole run; results are bit-identical for any thread count.
 // A non-finite loss or gradient norm stops training and sets History::nonfinite.
+//
+// Accuracy (per epoch): the fraction of correct predictions, counted on each step's mini-batch
+// from the logits of its forward pass, before that step's update — a running count over the
+// epoch, as a PyTorch training loop that sums `(logits.argmax(1) == y)` per batch reports it
+// (and Keras' `accuracy`); it costs nothing beyond the training pass. Softmax: argmax of the
+// logits (first index on ties) against the label, or against the argmax of a one-hot / dense
+// target row. Sigmoid (BCE): each of the N * K outputs, z >= 0 (p >= 0.5) against t >= 0.5.
+// Linear (MSE) has no accuracy: NaN.
+// Validation (fit's `validation`): after each completed epoch, evaluate() — loss and accuracy of
+// the parameters at the end of the epoch over the whole validation set, in chunks of
+// cfg.batch_size rows (the workspace training uses; the chunking is a function of the sizes
+// only, so the numbers are deterministic for any thread count). It reads the network and
+// writes only its caches: training is the same with and without it, bit for bit.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <functional>
+#include <limits>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -41,11 +57,85 @@ struct History {
   std::vector<double> step_loss;        // per step, before the update
   std::vector<double> step_grad_norm;   // global L2 norm per step, before clipping
   std::vector<double> epoch_loss;       // mean step loss per epoch
+  std::vector<double> accuracy;         // per epoch: running training accuracy (NaN: MSE)
+  std::vector<double> val_loss;         // per epoch: validation loss (NaN: none, or cut short)
+  std::vector<double> val_accuracy;     // per epoch: validation accuracy (likewise; NaN: MSE)
   std::vector<double> layer_grad_norm;  // (epochs, L): mean ||dW_l||_2 over the epoch's steps
   int num_layers = 0;
   std::int64_t epochs_done = 0;
   bool nonfinite = false;  // stopped on a NaN / inf loss or gradient
   bool stopped = false;    // stopped by the callback
+};
+
+// Correct predictions among the N rows of logits Z (N, K) for targets y, and how many were
+// judged (N, or N * K for the sigmoid's independent outputs); {0, 0} for the linear output.
+struct Tally {
+  std::int64_t correct = 0, total = 0;
+  double rate() const {
+    return total ? double(correct) / double(total) : std::numeric_limits<double>::quiet_NaN();
+  }
+};
+
+template <class T>
+Tally count_correct(Output out, const T* Z, const Target<T>& y, index_t N, index_t K) {
+  Tally t;
+  if (out == Output::linear) return t;
+  if (out == Output::sigmoid) {
+    for (index_t i = 0; i < N * K; ++i) t.correct += (Z[i] >= T(0)) == (y.dense[i] >= T(0.5));
+    t.total = N * K;
+    return t;
+  }
+  for (index_t n = 0; n < N; ++n) {
+    const T* z = Z + n * K;
+    const index_t pred = std::max_element(z, z + K) - z;  // the first maximum, as NumPy's
+    index_t truth = 0;
+    if (y.labels) {
+      truth = static_cast<index_t>(y.labels[n]);
+    } else {
+      const T* r = y.dense + n * K;
+      truth = std::max_element(r, r + K) - r;
+    }
+    t.correct += pred == truth;
+  }
+  t.total = N;
+  return t;
+}
+
+struct Evaluation {
+  double loss = std::numeric_limits<double>::quiet_NaN();
+  double accuracy = std::numeric_limits<double>::quiet_NaN();
+};
+
+// Loss (reduced as the training loss is) and accuracy of the current parameters over all N
+// rows of (X, y), forward passes of `chunk` rows at a time (fewer for the last). Overwrites the
+// network's caches, nothing else. Stops with fastinit::interrupted between chunks.
+template <class T>
+Evaluation evaluate(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& y, index_t chunk) {
+  net.check_input(X);
+  const index_t N = X.rows(), K = net.sizes().back();
+  check_target(net.output(), y, N, K);
+  chunk = std::max<index_t>(1, std::min(chunk, N));
+  const int L = net.num_layers();
+  double total = 0;
+  Tally tally;
+  for (index_t s = 0; s < N; s += chunk) {
+    if (detail::stop_requested()) throw interrupted();
+    const index_t nb = std::min(chunk, N - s);
+    const Target<T> ys{y.dense ? y.dense + s * K : nullptr, y.labels ? y.labels + s : nullptr};
+    // each chunk's loss is a mean over its rows (times K for MSE / BCE): weight it by its rows
+    total += net.loss(X.middleRows(s, nb), ys) * double(nb);
+    const Tally t = count_correct(net.output(), net.workspace().Z[L - 1].data(), ys, nb, K);
+    tally.correct += t.correct;
+    tally.total += t.total;
+  }
+  return {total / double(N), tally.rate()};
+}
+
+// Validation data for fit: X (N_v, D_0) and its targets.
+template <class T>
+struct Validation {
+  typename Mlp<T>::ConstInput X;
+  Target<T> y;
 };
 
 // callback(history, step) -> false to stop, every cfg.callback_every steps. A ScopedPoll of
@@ -54,12 +144,16 @@ struct History {
 // completed step (its caches may hold the interrupted pass).
 template <class T>
 History fit(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& y, const FitConfig& cfg,
-            Generator& gen,
-            const std::function<bool(const History&, std::int64_t)>& callback = {}) {
+            Generator& gen, const std::function<bool(const History&, std::int64_t)>& callback = {},
+            const Validation<T>* validation = nullptr) {
   cfg.validate();
   net.check_input(X);
   const index_t N = X.rows(), D0 = X.cols(), K = net.sizes().back();
   check_target(net.output(), y, N, K);
+  if (validation) {
+    net.check_input(validation->X);
+    check_target(net.output(), validation->y, validation->X.rows(), K);
+  }
   const int L = net.num_layers();
   const index_t B = std::min(cfg.batch_size, N);
 
@@ -87,6 +181,7 @@ History fit(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& y, cons
     double ep_loss = 0;
     std::vector<double> ep_norms(L, 0.0);
     index_t ep_steps = 0;
+    Tally ep_tally;
     for (index_t s = 0; s < N; s += B) {
       const index_t nb = std::min(B, N - s);
       for (index_t r = 0; r < nb; ++r) {
@@ -112,6 +207,9 @@ History fit(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& y, cons
         norms[i] = tensor_norm(tensors[i].first, tensors[i].second, 2.0);
       });
       const double gnorm = tensor_norm(norms.data(), norms.size(), 2.0);
+      const Tally bt = count_correct(net.output(), net.workspace().Z[L - 1].data(), yb, nb, K);
+      ep_tally.correct += bt.correct;
+      ep_tally.total += bt.total;
       h.step_loss.push_back(loss);
       h.step_grad_norm.push_back(gnorm);
       for (int l = 0; l < L; ++l) ep_norms[l] += norms[2 * l];
@@ -138,8 +236,19 @@ History fit(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& y, cons
       }
     }
     h.epoch_loss.push_back(ep_steps ? ep_loss / double(ep_steps) : 0.0);
+    h.accuracy.push_back(ep_tally.rate());
     for (int l = 0; l < L; ++l)
       h.layer_grad_norm.push_back(ep_steps ? ep_norms[l] / double(ep_steps) : 0.0);
+    Evaluation v;  // NaN unless the epoch completed
+    if (validation && !h.nonfinite && !h.stopped) {
+      try {
+        v = evaluate(net, validation->X, validation->y, cfg.batch_size);
+      } catch (const interrupted&) {
+        h.stopped = true;
+      }
+    }
+    h.val_loss.push_back(v.loss);
+    h.val_accuracy.push_back(v.accuracy);
     h.epochs_done = ep + 1;
     if (h.nonfinite || h.stopped) break;
   }

@@ -105,11 +105,29 @@ def _run(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------------------------ sweep
 
 
+def _test_accuracy_lines(res: Any) -> str:
+    """Per (scheme, activation, depth, width): the median test accuracy over the seeds and how
+    many seeds diverged."""
+    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for r in res.records:
+        key = (r["init"], r["activation"], r["depth"], r["width"])
+        groups.setdefault(key, []).append(r)
+    lines = ["", "test accuracy (median over seeds; diverged seeds):"]
+    for (init, act, depth, width), rs in groups.items():
+        acc = float(np.median([r["test_accuracy"] for r in rs]))
+        div = sum(bool(r["diverged"]) for r in rs)
+        lines.append(f"  {init:<16} {act:<12} depth {depth:<4} width {width:<5} {acc:6.3f}  {div}")
+    return "\n".join(lines)
+
+
 def _sweep(args: argparse.Namespace) -> int:
     grid = args.sigma_w is not None or args.sigma_b is not None
     inits = args.inits if args.inits is not None else ([] if grid else list(DEFAULT_INITS))
     t0 = time.perf_counter()
     _say(_header(fi))
+    data: dict[str, Any] = {"classes": args.classes}
+    if args.data:
+        data = {"data": args.data, "epochs": args.epochs, "batch_size": args.batch_size}
     res = fi.sweep(
         init=inits,
         activation=args.activations,
@@ -119,7 +137,6 @@ def _sweep(args: argparse.Namespace) -> int:
         steps=args.steps,
         threads=args.threads,
         batch=args.batch,
-        classes=args.classes,
         sigma_w=args.sigma_w,
         sigma_b=args.sigma_b,
         normal_std=args.normal_std,
@@ -131,8 +148,11 @@ def _sweep(args: argparse.Namespace) -> int:
         dtype=np.dtype(args.dtype),
         seed=args.seed,
         progress=False if args.no_progress else None,
+        **data,
     )
     _say(format_verdict_table(verdict_table(res)))
+    if args.data:
+        _say(_test_accuracy_lines(res))
     _say(f"\n{len(res)} configurations in {time.perf_counter() - t0:.1f} s")
     for target in (args.csv, args.json, args.plot):
         if target:

@@ -22,7 +22,7 @@ import argparse
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from fastinit.sweep import DEFAULT_ACTIVATIONS, DEFAULT_INITS
+from fastinit.sweep import DATASETS, DEFAULT_ACTIVATIONS, DEFAULT_INITS
 
 _N = TypeVar("_N", int, float)
 
@@ -199,7 +199,18 @@ def _add_sweep(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="full-batch training steps after the diagnosis (0: none)",
     )
     s.add_argument("--batch", type=int, default=128, help="batch size")
-    s.add_argument("--classes", type=int, default=10, help="output classes")
+    s.add_argument(
+        "--classes", type=int, default=10, help="output classes (--data: from the labels)"
+    )
+    s.add_argument(
+        "--data",
+        default=None,
+        choices=DATASETS,
+        help="train on this data set (held-out split, standardized) instead of the synthetic "
+        "batch, and report test loss / accuracy",
+    )
+    s.add_argument("--epochs", type=int, default=10, help="training epochs with --data")
+    s.add_argument("--batch-size", type=int, default=64, help="mini-batch rows with --data")
     s.add_argument(
         "--sigma-w",
         type=_floats,
