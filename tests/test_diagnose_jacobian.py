@@ -72,8 +72,14 @@ def test_output_jacobian_matches_autograd(act: str, dtype: type) -> None:
 @pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["f64", "f32"])
 def test_wide_input_is_pulled_back_from_the_output(dtype: type) -> None:
     # ... and D_0 = 30 > D_L = 7 (pulled back from the output); biases non-zero
-    net = fi.MLP([30, 18, 25, 7], activation="tanh", dtype=dtype, generator=fi.Generator(5),
-                 bias_init="normal", bias_init_kwargs={"std": 0.3})
+    net = fi.MLP(
+        [30, 18, 25, 7],
+        activation="tanh",
+        dtype=dtype,
+        generator=fi.Generator(5),
+        bias_init="normal",
+        bias_init_kwargs={"std": 0.3},
+    )
     X = fi.init.normal((6, 30), dtype=dtype, generator=fi.Generator(6))
     _check(net, X, "output", 1e-10 if dtype == np.float64 else 2e-5)
 
@@ -105,8 +111,9 @@ def test_points_are_capped_and_pooled() -> None:
     few = fi.diagnose(net, X[:3], jacobian="output", jacobian_points=10)
     assert few.jacobian_singular_values.shape == (3, 4)  # fewer rows than the cap: all of them
     # the same points (to rounding: the forward GEMM's blocking depends on the batch size)
-    np.testing.assert_allclose(few.jacobian_singular_values, d.jacobian_singular_values[:3],
-                               rtol=1e-13)
+    np.testing.assert_allclose(
+        few.jacobian_singular_values, d.jacobian_singular_values[:3], rtol=1e-13
+    )
     pooled = d.jacobian_spectrum
     assert pooled.shape == (128,) and np.all(np.diff(pooled) <= 0)
     np.testing.assert_array_equal(np.sort(pooled), np.sort(d.jacobian_singular_values.ravel()))

@@ -13,12 +13,24 @@ from fastinit import theory
 
 # ------------------------------------------------------------------ per-layer predictions
 
-SIZES = [64, 256, 32, 512, 16, 10]  # fans differ: Xavier's sigma_w,l^2 = 2 fan_in / (fan_in + fan_out)
+SIZES = [
+    64,
+    256,
+    32,
+    512,
+    16,
+    10,
+]  # fans differ: Xavier's sigma_w,l^2 = 2 fan_in / (fan_in + fan_out)
 
 
 def _fanned(seed: int) -> tuple[fi.MLP, np.ndarray, fi.Diagnosis]:
-    net = fi.MLP(SIZES, activation="tanh", init="xavier_normal", dtype=np.float64,
-                 generator=fi.Generator(seed))
+    net = fi.MLP(
+        SIZES,
+        activation="tanh",
+        init="xavier_normal",
+        dtype=np.float64,
+        generator=fi.Generator(seed),
+    )
     X = fi.init.normal((512, 64), dtype=np.float64, generator=fi.Generator(100 + seed))
     return net, X, fi.diagnose(net, X, generator=fi.Generator(7))
 
@@ -49,9 +61,16 @@ def test_per_layer_predictions_follow_each_layers_fan(seed: int) -> None:
 
 
 def test_per_layer_q_follows_the_length_map_by_hand() -> None:
-    # independent of diagnose's loop: q_1 = sw_1^2 q0 + sb_1^2, q_{l+1} = sw^2 E[phi(sqrt(q_l) z)^2] + sb^2
-    net = fi.MLP([20, 30, 40, 5], activation=["tanh", "relu"], dtype=np.float64,
-                 bias_init="normal", bias_init_kwargs={"std": 0.2}, generator=fi.Generator(3))
+    # independent of diagnose's loop: q_1 = sw_1^2 q0 + sb_1^2,
+    # q_{l+1} = sw_{l+1}^2 E[phi_l(sqrt(q_l) z)^2] + sb_{l+1}^2
+    net = fi.MLP(
+        [20, 30, 40, 5],
+        activation=["tanh", "relu"],
+        dtype=np.float64,
+        bias_init="normal",
+        bias_init_kwargs={"std": 0.2},
+        generator=fi.Generator(3),
+    )
     X = fi.init.normal((8, 20), dtype=np.float64, generator=fi.Generator(4))
     d = fi.diagnose(net, X)
     z, w = np.polynomial.hermite_e.hermegauss(120)
@@ -105,9 +124,16 @@ def test_correlation_prediction_hook(monkeypatch: pytest.MonkeyPatch) -> None:
     A = rng.standard_normal((128, 512))
     X = np.empty((256, 512))
     X[0::2], X[1::2] = A, 0.8 * A + 0.6 * rng.standard_normal((128, 512))
-    net = fi.MLP([512] * 7 + [10], activation="tanh", init="normal",
-                 init_kwargs={"std": 1.5 / math.sqrt(512)}, bias_init="normal",
-                 bias_init_kwargs={"std": 0.3}, dtype=np.float64, generator=fi.Generator(0))
+    net = fi.MLP(
+        [512] * 7 + [10],
+        activation="tanh",
+        init="normal",
+        init_kwargs={"std": 1.5 / math.sqrt(512)},
+        bias_init="normal",
+        bias_init_kwargs={"std": 0.3},
+        dtype=np.float64,
+        generator=fi.Generator(0),
+    )
     monkeypatch.delattr(theory, "c_map", raising=False)
     d = fi.diagnose(net, X, generator=fi.Generator(1))
     assert all(math.isnan(r["predicted_correlation"]) for r in d.layers)  # no c-map: NaN
@@ -124,8 +150,13 @@ def test_correlation_prediction_hook(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _relu_net(init: str, depth: int, seed: int = 0) -> tuple[fi.MLP, np.ndarray]:
-    net = fi.MLP([256] * (depth + 1) + [10], activation="relu", output="softmax", init=init,
-                 generator=fi.Generator(seed))
+    net = fi.MLP(
+        [256] * (depth + 1) + [10],
+        activation="relu",
+        output="softmax",
+        init=init,
+        generator=fi.Generator(seed),
+    )
     return net, fi.init.normal((128, 256), generator=fi.Generator(1))
 
 
@@ -142,8 +173,13 @@ def test_xavier_relu_at_depth_10_vanishes_by_the_6_depth_scale_rule() -> None:
 
 
 def test_reasons_use_three_significant_digits() -> None:
-    net = fi.MLP([256] * 51 + [10], activation="tanh", output="softmax", init="normal",
-                 generator=fi.Generator(0))
+    net = fi.MLP(
+        [256] * 51 + [10],
+        activation="tanh",
+        output="softmax",
+        init="normal",
+        generator=fi.Generator(0),
+    )
     X = fi.init.normal((64, 256), generator=fi.Generator(1))
     d = fi.diagnose(net, X, np.arange(64) % 10)
     assert d.verdict == "exploding"

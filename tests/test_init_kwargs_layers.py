@@ -12,8 +12,7 @@ def test_glorot_standard_init_with_each_layers_own_fan() -> None:
     # without a callable: uniform with per-layer bounds.
     sizes = [400, 100, 900, 30]
     kw = [{"a": -(n**-0.5), "b": n**-0.5} for n in sizes[:-1]]
-    net = fi.MLP(sizes, init="uniform", init_kwargs=kw, dtype=np.float64,
-                 generator=fi.Generator(0))
+    net = fi.MLP(sizes, init="uniform", init_kwargs=kw, dtype=np.float64, generator=fi.Generator(0))
     for w, n in zip(net.weights, sizes[:-1], strict=True):
         bound = n**-0.5
         assert np.all(np.abs(w) <= bound)
@@ -29,12 +28,16 @@ def test_a_list_draws_the_same_stream_as_one_mapping() -> None:
 
 
 def test_per_layer_bias_kwargs_and_none_entries() -> None:
-    net = fi.MLP([4, 5, 6, 2], bias_init="constant",
-                 bias_init_kwargs=[{"val": 1.0}, {"val": 2.0}, {"val": -3.0}],
-                 generator=fi.Generator(0))
+    net = fi.MLP(
+        [4, 5, 6, 2],
+        bias_init="constant",
+        bias_init_kwargs=[{"val": 1.0}, {"val": 2.0}, {"val": -3.0}],
+        generator=fi.Generator(0),
+    )
     assert [float(b[0]) for b in net.biases] == [1.0, 2.0, -3.0]
-    net.reset_parameters("normal", init_kwargs=[None, {"std": 0.0}, None],
-                         generator=fi.Generator(1))
+    net.reset_parameters(
+        "normal", init_kwargs=[None, {"std": 0.0}, None], generator=fi.Generator(1)
+    )
     assert np.all(net.weights[1] == 0) and np.std(net.weights[0]) > 0.5
 
 

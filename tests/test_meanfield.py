@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 
 import fastinit as fi
-import numpy as np
 import pytest
 
 WIDTH, DEPTH, BATCH = 512, 30, 256

@@ -26,8 +26,10 @@ void bind_diagnose(py::module_& m) {
         opts.jacobian = !jacobian.is_none();
         if (opts.jacobian) {
           if (!py::isinstance<py::str>(jacobian))
-            throw dtype_error(detail::cat("argument 'jacobian': expected 'output', 'hidden' or "
-                                          "None, got ", type_name(jacobian)));
+            throw dtype_error(
+                detail::cat("argument 'jacobian': expected 'output', 'hidden' or "
+                            "None, got ",
+                            type_name(jacobian)));
           opts.jacobian_kind = from_name<JacobianKind>(jacobian.cast<std::string>());
         }
         opts.jacobian_points = jacobian_points;

@@ -63,9 +63,9 @@ struct LayerStats {
 
 // What diagnose measures beyond the per-layer table.
 struct DiagnoseOptions {
-  bool jacobian = false;                      // singular values of J (jacobian.hpp)
+  bool jacobian = false;  // singular values of J (jacobian.hpp)
   JacobianKind jacobian_kind = JacobianKind::output;
-  index_t jacobian_points = 32;               // the first rows of X (fewer when X has fewer)
+  index_t jacobian_points = 32;  // the first rows of X (fewer when X has fewer)
 };
 
 // The verdict's bound on a ratio of norms or stds over the network: e^3 (see the top).
@@ -189,25 +189,25 @@ inline void judge(Diagnosis& d, const std::vector<Activation>& acts) {
   const double g_ratio = g_out > 0 ? g_in / g_out : 0.0;
   const double hi = std::exp(kVerdictLogRatio), lo = 1 / hi;
   using diag_detail::sig3;
-  const std::string a_span = detail::cat(" from the first to the last hidden layer (", H, " layers)");
-  const std::string g_span = detail::cat(" from the output back to the first layer (", L.size(), " layers)");
+  const std::string a_span =
+      detail::cat(" from the first to the last hidden layer (", H, " layers)");
+  const std::string g_span =
+      detail::cat(" from the output back to the first layer (", L.size(), " layers)");
   const std::string rule = "; beyond a factor of e^3 = 20.1 the depth exceeds 6 depth scales.";
   if (a_ratio > hi)
     return set("exploding", detail::cat("The activation std grows by a factor of ", sig3(a_ratio),
                                         a_span, rule));
   if (g_ratio > hi)
-    return set("exploding", detail::cat("||dL/dZ|| grows by a factor of ", sig3(g_ratio),
-                                        g_span, rule));
+    return set("exploding",
+               detail::cat("||dL/dZ|| grows by a factor of ", sig3(g_ratio), g_span, rule));
   if (a_ratio < lo)
-    return set("vanishing",
-               detail::cat("The activation std shrinks by a factor of ",
-                           a_ratio > 0 ? sig3(1 / a_ratio) : std::string("inf (to 0)"), a_span,
-                           rule));
+    return set("vanishing", detail::cat("The activation std shrinks by a factor of ",
+                                        a_ratio > 0 ? sig3(1 / a_ratio) : std::string("inf (to 0)"),
+                                        a_span, rule));
   if (g_ratio < lo)
-    return set("vanishing",
-               detail::cat("||dL/dZ|| shrinks by a factor of ",
-                           g_ratio > 0 ? sig3(1 / g_ratio) : std::string("inf (to 0)"), g_span,
-                           rule));
+    return set("vanishing", detail::cat("||dL/dZ|| shrinks by a factor of ",
+                                        g_ratio > 0 ? sig3(1 / g_ratio) : std::string("inf (to 0)"),
+                                        g_span, rule));
   for (std::size_t l = 0; l < H; ++l) {
     if (L[l].dead_frac > 0.5)
       return set("dead", detail::cat(int(100 * L[l].dead_frac), "% of layer ", l + 1,
