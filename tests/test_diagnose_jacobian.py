@@ -12,6 +12,13 @@ relu can differ only on ties, absent here, and the smooth activations' derivativ
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
 import fastinit as fi
 import numpy as np
 import pytest
@@ -154,3 +161,40 @@ def test_bad_arguments(kw: dict, exc: type, match: str) -> None:
     net = fi.MLP([4, 6, 2], generator=fi.Generator(0))
     with pytest.raises(exc, match=match):
         fi.diagnose(net, np.ones((3, 4), np.float32), **kw)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    "libasan" in os.environ.get("LD_PRELOAD", ""), reason="wall-clock latency limit"
+)
+def test_ctrl_c_stops_a_long_jacobian() -> None:
+    # 64 points of a 512-wide, 12-layer network: ~10 s of work; SIGINT after 0.5 s
+    code = textwrap.dedent(
+        """
+        import sys, time, fastinit as fi, numpy as np
+        net = fi.MLP([512] * 12 + [512], activation="tanh", generator=fi.Generator(0))
+        X = fi.init.normal((64, 512), generator=fi.Generator(1))
+        print("GO", flush=True)
+        try:
+            fi.diagnose(net, X, jacobian=True, jacobian_points=64)
+            print("ENDED", flush=True)
+        except KeyboardInterrupt:
+            print("CAUGHT", time.time(), flush=True)
+            d = fi.diagnose(net, X[:4], jacobian=True)  # the network still works
+            print("AFTER", d.jacobian_singular_values.shape, flush=True)
+        """
+    )
+    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert p.stdout is not None and p.stdout.readline().strip() == "GO"
+        time.sleep(0.5)
+        sent = time.time()
+        p.send_signal(signal.SIGINT)
+        out, _ = p.communicate(timeout=60)
+    finally:
+        p.kill()
+    caught = [ln for ln in out.splitlines() if ln.startswith("CAUGHT")]
+    assert caught, out
+    latency = float(caught[0].split()[1]) - sent
+    assert latency < 1.0, f"KeyboardInterrupt {latency:.3f} s after SIGINT"
+    assert "AFTER (4, 512)" in out, out
