@@ -189,10 +189,9 @@ inline void judge(Diagnosis& d, const std::vector<Activation>& acts) {
   const double g_ratio = g_out > 0 ? g_in / g_out : 0.0;
   const double hi = std::exp(kVerdictLogRatio), lo = 1 / hi;
   using diag_detail::sig3;
-  const std::string a_span =
-      detail::cat(" from the first to the last hidden layer (", H, " layers)");
-  const std::string g_span =
-      detail::cat(" from the output back to the first layer (", L.size(), " layers)");
+  auto layers = [](std::size_t n) { return detail::cat(n, n == 1 ? " layer)" : " layers)"); };
+  const std::string a_span = " from the first to the last hidden layer (" + layers(H);
+  const std::string g_span = " from the output back to the first layer (" + layers(L.size());
   const std::string rule = "; beyond a factor of e^3 = 20.1 the depth exceeds 6 depth scales.";
   if (a_ratio > hi)
     return set("exploding", detail::cat("The activation std grows by a factor of ", sig3(a_ratio),
@@ -216,7 +215,9 @@ inline void judge(Diagnosis& d, const std::vector<Activation>& acts) {
       return set("saturated", detail::cat(int(100 * L[l].saturated_frac), "% of layer ", l + 1,
                                           "'s activations saturate (", acts[l].name(), ")."));
   }
-  set("healthy", "Activations and gradients keep their scale across the depth.");
+  set("healthy",
+      "Activations and gradients keep their scale across the depth (within a factor of e^3 = "
+      "20.1).");
 }
 
 // One forward and backward pass and its statistics. With targets (y.dense or y.labels set) the
