@@ -137,8 +137,9 @@ class Diagnosis:
         )
         if np.isfinite(self.predicted_log_q_slope):
             text += (
-                f" Mean-field theory (sigma_w = {self.sigma_w:.3g}, sigma_b = {self.sigma_b:.3g}) "
-                f"predicts factors of {np.exp(self.predicted_log_q_slope):.3g} for q and "
+                f" Mean-field theory, layer by layer with each layer's own sigma_w and sigma_b "
+                f"(root mean square {self.sigma_w:.3g} and {self.sigma_b:.3g}), predicts factors "
+                f"of {np.exp(self.predicted_log_q_slope):.3g} for q and "
                 f"{np.exp(self.predicted_log_grad_z_slope):.3g} for ||dL/dZ||."
             )
         return text
