@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 
 import fastinit as fi
-import numpy as np
 import pytest
 
 WIDTH, DEPTH, BATCH = 512, 30, 256
@@ -68,7 +67,9 @@ def test_measured_slopes_match_mean_field(
 
 def test_relu_with_unit_sigma_w_halves_q_per_layer() -> None:
     d = _diagnose("relu", 1.0, 0.0, seed=0)
-    assert d.predicted_log_q_slope == pytest.approx(-math.log(2), abs=1e-3)
+    # the prediction uses each layer's measured sigma_w,l: sigma_w,l^2 of a 512 x 512 Gaussian
+    # matrix is 1 +- sqrt(2) / 512 (0.3 %), which moves the fitted slope by ~1e-3
+    assert d.predicted_log_q_slope == pytest.approx(-math.log(2), abs=4e-3)
     assert d.log_q_slope == pytest.approx(-math.log(2), abs=0.04)
     # and the gradient norm halves its square per layer on the way back
     assert d.log_grad_z_slope == pytest.approx(-0.5 * math.log(2), abs=0.02)
@@ -81,7 +82,11 @@ def test_critical_tanh_keeps_the_gradient_flat() -> None:
     assert d.verdict == "healthy"
 
 
-def test_no_prediction_for_mixed_activations() -> None:
-    net = fi.MLP([8, 8, 8, 2], activation=["tanh", "relu"], generator=fi.Generator(0))
-    d = fi.diagnose(net, np.ones((4, 8), np.float32))
-    assert math.isnan(d.predicted_log_q_slope)
+def test_mixed_activations_are_predicted_layer_by_layer() -> None:
+    # tanh then relu: each layer iterates its own activation's length map
+    net = fi.MLP([256, 256, 256, 10], activation=["tanh", "relu"], generator=fi.Generator(0))
+    X = fi.init.normal((256, 256), generator=fi.Generator(1))
+    d = fi.diagnose(net, X)
+    for row in d.layers[:-1]:  # (the 10 logits of ReLU features, which share a mean direction,
+        assert row["predicted_q"] == pytest.approx(row["q"], rel=0.05), row  # vary by ~40 %)
+    assert math.isfinite(d.predicted_log_q_slope)

@@ -34,6 +34,7 @@ inline py::dict layer_dict(const LayerStats& s, int layer) {
   d["grad_w_ratio"] = s.grad_w_ratio;
   d["w_row_similarity"] = s.w_row_similarity;
   d["grad_w_row_similarity"] = s.grad_w_row_similarity;
+  d["correlation"] = s.correlation;
   return d;
 }
 
@@ -46,6 +47,7 @@ inline py::dict diagnosis_dict(const Diagnosis& dg) {
   d["loss"] = dg.loss;
   d["log_q_slope"] = dg.log_q_slope;
   d["log_grad_z_slope"] = dg.log_grad_z_slope;
+  d["input_correlation"] = dg.input_correlation;
   d["verdict"] = dg.verdict;
   d["reason"] = dg.reason;
   return d;

@@ -279,7 +279,12 @@ def clip_grad_value_(grads: Iterable[_F], clip_value: float) -> None: ...
 def clip_by_norm_(grads: Iterable[_F], threshold: float) -> list[float]: ...
 def total_norm(grads: Iterable[_F], norm_type: float = 2.0) -> float: ...
 def diagnose(
-    net: _Mlp, X: npt.ArrayLike, y: npt.ArrayLike | None = None, generator: Generator | None = None
+    net: _Mlp,
+    X: npt.ArrayLike,
+    y: npt.ArrayLike | None = None,
+    generator: Generator | None = None,
+    jacobian: str | None = None,
+    jacobian_points: int = 32,
 ) -> dict[str, Any]: ...
 def init_network_(
     net: _Mlp,

@@ -3,10 +3,27 @@
 The work is done in C++ (``diagnostics.hpp``, which documents every statistic and the verdict
 thresholds): one forward and backward pass, then per layer the pre-activation mean, std and
 second moment q; activation mean and std; dead and saturated fractions; ||dL/dZ||, ||dL/dA||,
-||dW||, ||db||, ||dW||/||W||; and how alike the rows of W and of dW are. Without ``y`` the
-backward pass starts from a standard-normal upstream gradient drawn from ``generator``.
+||dW||, ||db||, ||dW||/||W||; how alike the rows of W and of dW are; and the two-input
+correlation c_l of Schoenholz et al. 2017 (rows paired (0, 1), (2, 3), ...; the mean over pairs of
+<z_a, z_b> / (|z_a| |z_b|)). Without ``y`` the backward pass starts from a standard-normal
+upstream gradient drawn from ``generator``.
 
-Verdicts: healthy, vanishing, exploding, saturated, dead, symmetric, nonfinite.
+Beside each measurement the table holds its mean-field prediction, layer by layer, from that
+layer's own fan and weights: sigma_w,l = sqrt(fan_in_l * mean(W_l**2)), sigma_b,l =
+sqrt(mean(b_l**2)); q_1 = sigma_w,1**2 mean(X**2) + sigma_b,1**2, q_{l+1} = F_l(q_l) (the length
+map of layer l's activation with layer l+1's sigma_w and sigma_b); ||dZ_l|| = ||dZ_{l+1}||
+sqrt(chi_l(q_l)) from the measured ||dZ_L|| back. The predicted slopes are fitted to that profile
+exactly as the measured ones are fitted to the measurements.
+
+Verdicts: healthy, vanishing, exploding, saturated, dead, symmetric, nonfinite. Vanishing /
+exploding: the activation std (first to last hidden layer) or ||dL/dZ|| (output back to the first
+layer) changes by more than a factor of e^3 = 20.1 over the network, which is depth > 6 depth
+scales (Schoenholz et al. 2017's trainability bound; the reasoning is in ``diagnostics.hpp``).
+
+``jacobian="output"`` (or ``True``) adds the singular values of J(x) = dZ_L/dx (the output before
+the loss) for the first ``jacobian_points`` rows of ``X``; ``jacobian="hidden"`` those of
+dA_{L-1}/dx, Pennington et al. 2017's product of D_l W_l with a nonlinearity after every layer,
+the form ``fastinit.theory.jacobian_moments`` predicts.
 """
 
 from __future__ import annotations
@@ -45,13 +62,40 @@ class Diagnosis:
     log_q_slope: float  #: slope of log q_l over the hidden layers (per layer)
     log_grad_z_slope: float  #: slope of log ||dL/dZ_l|| from the output back to the input
     activations: tuple[str, ...] = ()
-    #: mean-field predictions of the two slopes (NaN when they do not apply: mixed activations,
-    #: zero weights), for weights of the measured sigma_w = sqrt(fan_in * mean(W**2)) and biases
-    #: of sigma_b = sqrt(mean(b**2)) on inputs of mean square mean(X**2)
+    #: mean-field predictions of the two slopes (NaN when they do not apply), fitted to the
+    #: per-layer predicted columns of ``layers`` (each layer's own sigma_w and sigma_b, inputs of
+    #: mean square mean(X**2))
     predicted_log_q_slope: float = float("nan")
     predicted_log_grad_z_slope: float = float("nan")
-    sigma_w: float = float("nan")
-    sigma_b: float = float("nan")
+    sigma_w: float = float("nan")  #: root mean square over layers of sigma_w,l (the table has each)
+    sigma_b: float = float("nan")  #: root mean square over layers of sigma_b,l
+    #: c of the input rows (the same pairs as each layer's ``correlation``)
+    input_correlation: float = float("nan")
+    #: which Jacobian was measured: "output" (dZ_L/dx), "hidden" (dA_{L-1}/dx) or None
+    jacobian: str | None = None
+    #: (points, min(D_0, D_out)) float64, each row one point's singular values, descending;
+    #: None unless ``diagnose(..., jacobian=...)`` asked for them
+    jacobian_singular_values: np.ndarray | None = None
+
+    @property
+    def jacobian_spectrum(self) -> np.ndarray:
+        """Every point's singular values pooled into one 1-D array, descending (the empirical
+        spectrum to histogram); raises ValueError when no Jacobian was measured."""
+        sv = self._jacobian()
+        return np.sort(sv.ravel())[::-1]
+
+    def jacobian_moments(self) -> dict[str, float]:
+        """``{"mean", "variance"}`` of the pooled squared singular values: the quantities
+        ``fastinit.theory.jacobian_moments`` predicts."""
+        s2 = np.square(self._jacobian().ravel())
+        return {"mean": float(np.mean(s2)), "variance": float(np.var(s2))}
+
+    def _jacobian(self) -> np.ndarray:
+        if self.jacobian_singular_values is None:
+            raise ValueError(
+                "no Jacobian was measured: call fastinit.diagnose(net, X, jacobian=True)"
+            )
+        return self.jacobian_singular_values
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -65,6 +109,13 @@ class Diagnosis:
             "predicted_log_grad_z_slope": self.predicted_log_grad_z_slope,
             "sigma_w": self.sigma_w,
             "sigma_b": self.sigma_b,
+            "input_correlation": self.input_correlation,
+            "jacobian": self.jacobian,
+            "jacobian_singular_values": (
+                None
+                if self.jacobian_singular_values is None
+                else self.jacobian_singular_values.tolist()
+            ),
         }
 
     def to_pandas(self) -> Any:
@@ -86,8 +137,9 @@ class Diagnosis:
         )
         if np.isfinite(self.predicted_log_q_slope):
             text += (
-                f" Mean-field theory (sigma_w = {self.sigma_w:.3g}, sigma_b = {self.sigma_b:.3g}) "
-                f"predicts factors of {np.exp(self.predicted_log_q_slope):.3g} for q and "
+                f" Mean-field theory, layer by layer with each layer's own sigma_w and sigma_b "
+                f"(root mean square {self.sigma_w:.3g} and {self.sigma_b:.3g}), predicts factors "
+                f"of {np.exp(self.predicted_log_q_slope):.3g} for q and "
                 f"{np.exp(self.predicted_log_grad_z_slope):.3g} for ||dL/dZ||."
             )
         return text
@@ -96,13 +148,37 @@ class Diagnosis:
         return f"Diagnosis(verdict={self.verdict!r}, layers={len(self.layers)})"
 
 
+def _jacobian_kind(jacobian: Any) -> str | None:
+    if jacobian is None or jacobian is False:
+        return None
+    if jacobian is True:
+        return "output"
+    if isinstance(jacobian, str):
+        return jacobian  # checked by the core (jacobian.hpp owns the names)
+    raise TypeError(
+        f"argument 'jacobian': expected True, False, 'output' or 'hidden', got "
+        f"{type(jacobian).__name__}"
+    )
+
+
 def diagnose(
-    net: Any, X: np.ndarray, y: np.ndarray | None = None, generator: Any = None
+    net: Any,
+    X: np.ndarray,
+    y: np.ndarray | None = None,
+    generator: Any = None,
+    *,
+    jacobian: bool | str = False,
+    jacobian_points: int = 32,
 ) -> Diagnosis:
     """One forward and backward pass of ``net`` on ``X`` (and ``y``); statistics and verdict.
 
     ``net`` is a :class:`fastinit.MLP` or a ``torch.nn.Sequential(Linear, activation, ...)``,
     diagnosed as ``MLP.from_torch(net)`` (its parameters copied; torch is imported only then).
+
+    ``jacobian``: ``False`` (default), ``True`` or ``"output"`` for J = dZ_L/dx, ``"hidden"``
+    for dA_{L-1}/dx. Its singular values are measured on the first ``jacobian_points`` rows of
+    ``X`` (all rows when there are fewer; the rest are not used for it): each point costs about
+    min(D_0, D_out) * sum_l D_l D_{l-1} multiply-adds, run in parallel over points.
     """
     if not isinstance(net, MLP) and type(net).__module__.partition(".")[0] == "torch":
         net = MLP.from_torch(net)
@@ -111,7 +187,9 @@ def diagnose(
             f"diagnose: argument 'net': expected a fastinit.MLP or a torch.nn.Sequential, "
             f"got {type(net).__name__}"
         )
-    d = _core.diagnose(net._core, X, y, _args.generator(generator))
+    kind = _jacobian_kind(jacobian)
+    points = _args.integer("jacobian_points", jacobian_points, 1)
+    d = _core.diagnose(net._core, X, y, _args.generator(generator), kind, points)
     acts = (*net.activations, net.output)
     for row, act in zip(d["layers"], acts, strict=True):
         row["activation"] = act
@@ -123,6 +201,9 @@ def diagnose(
         d["log_q_slope"],
         d["log_grad_z_slope"],
         acts,
+        input_correlation=d["input_correlation"],
+        jacobian=kind,
+        jacobian_singular_values=d.get("jacobian_singular_values"),
     )
     _add_predictions(out, net, X)
     return out
@@ -135,29 +216,95 @@ def _fit(values: np.ndarray) -> float:
     return float(np.polyfit(np.arange(len(values))[ok], values[ok], 1)[0])
 
 
-def _add_predictions(d: Diagnosis, net: MLP, X: np.ndarray) -> None:
-    """Mean-field predictions of the fitted slopes, fitted the same way as the measurements."""
+def _layer_sigmas(net: MLP) -> tuple[np.ndarray, np.ndarray]:
+    """Per layer: sigma_w,l = sqrt(fan_in_l * mean(W_l**2)), sigma_b,l = sqrt(mean(b_l**2))."""
+    with np.errstate(all="ignore"):
+        sw = [np.sqrt(w.shape[1] * np.mean(np.square(w, dtype=np.float64))) for w in net.weights]
+        sb = [np.sqrt(np.mean(np.square(b, dtype=np.float64))) for b in net.biases]
+    return np.asarray(sw, dtype=np.float64), np.asarray(sb, dtype=np.float64)
+
+
+def _call(f: Any, *args: Any) -> float:
+    """A theory function's value, NaN where it does not apply (a non-finite or bad argument)."""
+    if not all(np.isfinite(a) for a in args[1:]):
+        return float("nan")
+    try:
+        return float(f(*args))
+    except ValueError:
+        return float("nan")
+
+
+def _predict_q(acts: list[Any], sw: np.ndarray, sb: np.ndarray, q0: float) -> np.ndarray:
+    """q_l, l = 1..L: q_1 = sigma_w,1**2 q0 + sigma_b,1**2, q_{l+1} = q_map(act_l, q_l, l+1)."""
     from . import theory
 
-    hidden = net.activations
-    if not hidden or len(set(hidden)) != 1:
-        return
+    q = np.full(len(sw), np.nan)
+    q[0] = sw[0] ** 2 * q0 + sb[0] ** 2
+    for l in range(1, len(sw)):
+        q[l] = _call(theory.q_map, acts[l - 1], q[l - 1], sw[l], sb[l])
+    return q
+
+
+def _predict_log_grad(acts: list[Any], sw: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """log(||dZ_l|| / ||dZ_L||), l = 1..L: each step back through hidden layer l multiplies by
+    sqrt(chi_l(q_l)) with layer l+1's sigma_w (W_{l+1} carries the gradient into layer l)."""
+    from . import theory
+
+    log_g = np.zeros(len(sw))
+    for l in range(len(sw) - 2, -1, -1):
+        with np.errstate(divide="ignore"):
+            step = 0.5 * np.log(_call(theory.chi, acts[l], q[l], sw[l + 1]))
+        log_g[l] = log_g[l + 1] + step
+    return log_g
+
+
+def _predict_correlations(
+    acts: list[Any], sw: np.ndarray, sb: np.ndarray, q: np.ndarray, q0: float, c0: float
+) -> np.ndarray:
+    """Predicted two-input correlation c_l, l = 1..L, from the measured input correlation ``c0``.
+
+    PREDICTION HOOK: filled with NaN until ``fastinit.theory.c_map(act, c, q, sigma_w, sigma_b)``
+    exists; then it is used as the map from layer l's correlation c and second moment q (the
+    predicted q_l) to layer l+1's correlation, with layer l+1's sigma_w and sigma_b. Layer 1 is
+    linear in the input: c_1 = (sigma_w,1**2 c0 q0 + sigma_b,1**2) / (sigma_w,1**2 q0 +
+    sigma_b,1**2).
+    """
+    from . import theory
+
+    c = np.full(len(sw), np.nan)
+    c_map = getattr(theory, "c_map", None)
+    if c_map is None or not np.isfinite(c0):
+        return c
     with np.errstate(all="ignore"):
-        sw2 = np.mean([w.shape[1] * np.mean(np.square(w, dtype=np.float64)) for w in net.weights])
-        sb2 = np.mean([np.mean(np.square(b, dtype=np.float64)) for b in net.biases])
-        q0 = float(np.mean(np.square(X, dtype=np.float64)))
-    if not (np.isfinite(sw2) and sw2 > 0 and np.isfinite(q0)):
-        return
-    d.sigma_w, d.sigma_b = float(np.sqrt(sw2)), float(np.sqrt(sb2))
-    try:
-        p = theory.predicted_log_slopes(hidden[0], d.sigma_w, d.sigma_b, q0=q0, depth=len(hidden))
-    except ValueError:
-        return
+        c[0] = (sw[0] ** 2 * c0 * q0 + sb[0] ** 2) / (sw[0] ** 2 * q0 + sb[0] ** 2)
+    for l in range(1, len(sw)):
+        c[l] = _call(c_map, acts[l - 1], c[l - 1], q[l - 1], sw[l], sb[l])
+    return c
+
+
+def _add_predictions(d: Diagnosis, net: MLP, X: np.ndarray) -> None:
+    """Per-layer mean-field predictions (each layer's own sigma_w, sigma_b) into the table, and
+    the slopes fitted to them the same way as the measurements."""
+    acts = [tuple(a) for a in net._core.activations]
+    sw, sb = _layer_sigmas(net)
     with np.errstate(all="ignore"):
-        d.predicted_log_q_slope = _fit(np.log(p["q"]))
-        # ||dZ_L|| -> ||dZ_l||: each step back through hidden layer l multiplies by sqrt(chi(q_l))
-        logs = np.concatenate([[0.0], np.cumsum(p["log_grad_slope"][::-1])])
-        d.predicted_log_grad_z_slope = _fit(logs)
+        q0 = float(np.mean(np.square(np.asarray(X, dtype=np.float64))))
+        d.sigma_w = float(np.sqrt(np.mean(sw**2)))
+        d.sigma_b = float(np.sqrt(np.mean(sb**2)))
+    q = _predict_q(acts, sw, sb, q0)
+    log_g = _predict_log_grad(acts, sw, q)
+    c = _predict_correlations(acts, sw, sb, q, q0, d.input_correlation)
+    g_out = d.layers[-1]["grad_z_norm"]
+    for l, row in enumerate(d.layers):
+        row["sigma_w"] = float(sw[l])
+        row["sigma_b"] = float(sb[l])
+        row["predicted_q"] = float(q[l])
+        row["predicted_grad_z_norm"] = float(g_out * np.exp(log_g[l]))
+        row["predicted_correlation"] = float(c[l])
+    hidden = max(len(sw) - 1, 1)  # as the measured slope: q over the hidden layers
+    with np.errstate(all="ignore"):
+        d.predicted_log_q_slope = _fit(np.log(q[:hidden]))
+        d.predicted_log_grad_z_slope = _fit(log_g[::-1])
 
 
 __all__ = ["VERDICTS", "Diagnosis", "diagnose", "most_common_verdict"]

@@ -206,7 +206,8 @@ class MLP(_Layered):
     ``output`` is ``"linear"`` (MSE), ``"sigmoid"`` (binary cross-entropy) or ``"softmax"``
     (cross-entropy; integer labels or one-hot rows). ``init`` names any initializer of
     :mod:`fastinit.init` (or is a callable ``f(w, generator=g)``), applied to every weight
-    with ``init_kwargs``; ``bias_init`` likewise for the biases (default zeros).
+    with ``init_kwargs`` (one mapping, or a list of one per layer); ``bias_init`` likewise for
+    the biases (default zeros).
     """
 
     def __init__(
@@ -219,8 +220,8 @@ class MLP(_Layered):
         dtype: npt.DTypeLike = np.float32,
         generator: Any = None,
         *,
-        init_kwargs: Mapping[str, Any] | None = None,
-        bias_init_kwargs: Mapping[str, Any] | None = None,
+        init_kwargs: LayerKwargs = None,
+        bias_init_kwargs: LayerKwargs = None,
         activation_kwargs: Mapping[str, float] | None = None,
     ) -> None:
         sizes = _args.sizes("layer_sizes", layer_sizes)
@@ -277,10 +278,15 @@ class MLP(_Layered):
         init: str | Callable[..., Any] = "kaiming_normal",
         bias_init: str | Callable[..., Any] = "zeros",
         generator: Any = None,
-        init_kwargs: Mapping[str, Any] | None = None,
-        bias_init_kwargs: Mapping[str, Any] | None = None,
+        init_kwargs: LayerKwargs = None,
+        bias_init_kwargs: LayerKwargs = None,
     ) -> None:
-        """(Re-)initialize every weight, then every bias, layer by layer, from ``generator``."""
+        """(Re-)initialize every weight, then every bias, layer by layer, from ``generator``.
+
+        ``init_kwargs`` / ``bias_init_kwargs``: one mapping for every layer, or a list of one
+        mapping (or None) per layer, e.g. Glorot's "standard" U[-1/sqrt(n), 1/sqrt(n)] with each
+        layer's own fan-in n: ``init="uniform", init_kwargs=[{"a": -n**-0.5, "b": n**-0.5} for n
+        in net.layer_sizes[:-1]]``."""
         if init == "lsuv":
             raise ValueError(
                 "init='lsuv' needs data: build the net, then call fastinit.init.lsuv_(net, X)"
@@ -294,12 +300,14 @@ class MLP(_Layered):
                 )
         wfill = _init.lookup("init", init) if isinstance(init, str) else init
         bfill = _init.lookup("bias_init", bias_init) if isinstance(bias_init, str) else bias_init
+        wkw = _per_layer("init_kwargs", init_kwargs, self.num_layers)
+        bkw = _per_layer("bias_init_kwargs", bias_init_kwargs, self.num_layers)
 
         def fill() -> None:
-            for w in self.weights:
-                _call_init(wfill, w, generator, init_kwargs)
-            for b in self.biases:
-                _call_init(bfill, b, generator, bias_init_kwargs)
+            for w, kw in zip(self.weights, wkw, strict=True):
+                _call_init(wfill, w, generator, kw)
+            for b, kw in zip(self.biases, bkw, strict=True):
+                _call_init(bfill, b, generator, kw)
 
         # Under the network's lock: never while it trains (from its own fit callback: an error).
         self._core.locked(fill)
@@ -470,6 +478,34 @@ class MLP(_Layered):
             f"MLP({list(self.layer_sizes)}, activation={list(self.activations)}, "
             f"output={self.output!r}, dtype={self.dtype.name})"
         )
+
+
+#: keyword arguments of an initializer: one mapping for all layers or one per layer
+LayerKwargs = Mapping[str, Any] | Sequence[Mapping[str, Any] | None] | None
+
+
+def _per_layer(arg: str, kwargs: LayerKwargs, layers: int) -> list[Mapping[str, Any] | None]:
+    """One mapping (or None) per layer from one mapping or a list of them, checked up front so a
+    bad entry never leaves the network half initialized."""
+    if kwargs is None or isinstance(kwargs, Mapping):
+        return [kwargs] * layers
+    if isinstance(kwargs, (str, bytes)) or not isinstance(kwargs, Sequence):
+        raise TypeError(
+            f"argument '{arg}': expected a mapping or a list of {layers} mappings (one per "
+            f"layer), got {type(kwargs).__name__}"
+        )
+    if len(kwargs) != layers:
+        raise ValueError(
+            f"argument '{arg}': expected one mapping or a list of {layers} (one per layer: the "
+            f"network has {layers} layers), got a list of {len(kwargs)}"
+        )
+    for i, kw in enumerate(kwargs):
+        if kw is not None and not isinstance(kw, Mapping):
+            raise TypeError(
+                f"argument '{arg}': entry {i} (layer {i + 1}) must be a mapping or None, got "
+                f"{type(kw).__name__}"
+            )
+    return list(kwargs)
 
 
 def _call_init(

@@ -9,28 +9,43 @@
 // (|tanh| > 0.99, sigmoid outside [0.01, 0.99]); ||dZ_l||, ||dA_l||, ||dW_l||, ||db_l||,
 // ||dW_l|| / ||W_l||; the mean |cosine| between rows of W_l and of dW_l (1: the units are copies).
 // For the output layer the "activation" statistics are those of the logits Z_L.
+// Two-input correlation (Schoenholz et al. 2017's c^l): the batch's rows are paired (0, 1),
+// (2, 3), ... (a last odd row is left out); per pair c = <z_a, z_b> / sqrt(<z_a, z_a><z_b, z_b>)
+// over the D_l units of Z_l (uncentred, as the mean-field q_ab / sqrt(q_aa q_bb)), averaged over
+// the pairs; pairs with a zero or non-finite norm are skipped; NaN without any pair. The same on
+// the input X gives input_correlation, where the c-map's prediction starts.
 // Slopes: least-squares slope of log q_l over the hidden layers, and of log ||dZ_l|| from the
 // output back to the input (negative: the gradient shrinks on its way down).
+// Optionally (DiagnoseOptions) the singular values of the input-output Jacobian of the first
+// jacobian_points rows (jacobian.hpp).
 //
 // clang-format off
 // Verdict (first that applies):
 //   nonfinite  a NaN / inf in the loss, activations or gradients
 //   symmetric  rows of a hidden W_l (l >= 2) alike: mean |cos| > 0.999 (all-zero rows count)
-//   exploding  activation std (last / first hidden) or ||dZ|| (input side / output side) > 1e3
-//   vanishing  either ratio < 1e-3
+//   exploding  activation std (last / first hidden) or ||dZ|| (input side / output side) > e^3
+//   vanishing  either ratio < e^-3
 //   dead       > 50 % of a ReLU layer's units are zero for every input
 //   saturated  > 50 % of a tanh / sigmoid layer's activations saturate
 //   healthy    otherwise
 // (N(0, 1) weights with tanh both saturate and explode the gradient: the gradient wins.)
 // clang-format on
+// Why e^3 (about 20.1): mean-field theory (Schoenholz et al. 2017) has a squared signal change by
+// e^(-l / xi) over l layers, and finds networks trainable only while their depth L stays below
+// about 6 xi. Measured over the network, L > 6 xi is exactly |log(ratio^2)| > 6, i.e. a ratio of
+// norms or stds outside [e^-3, e^3], whatever the depth: a 29x drop over 10 layers (Xavier with
+// ReLU) is vanishing, a 2x drop over 50 layers is not. The same bound applies to growth (the
+// chaotic phase, where xi < 0: Kaiming's tanh gain 5/3 grows ||dZ|| about 90x over 50 layers).
 // ||dW_l|| alone can stay flat while activations and dZ both vanish; the verdict uses both.
 #pragma once
 
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <string>
 #include <vector>
 
+#include "jacobian.hpp"
 #include "mlp.hpp"
 #include "parallel.hpp"
 #include "random.hpp"
@@ -43,13 +58,26 @@ struct LayerStats {
   double grad_z_norm = 0, grad_a_norm = std::numeric_limits<double>::quiet_NaN();
   double grad_w_norm = 0, grad_b_norm = 0, w_norm = 0, grad_w_ratio = 0;
   double w_row_similarity = 0, grad_w_row_similarity = 0;
+  double correlation = std::numeric_limits<double>::quiet_NaN();  // mean c over row pairs of Z_l
 };
+
+// What diagnose measures beyond the per-layer table.
+struct DiagnoseOptions {
+  bool jacobian = false;  // singular values of J (jacobian.hpp)
+  JacobianKind jacobian_kind = JacobianKind::output;
+  index_t jacobian_points = 32;  // the first rows of X (fewer when X has fewer)
+};
+
+// The verdict's bound on a ratio of norms or stds over the network: e^3 (see the top).
+inline constexpr double kVerdictLogRatio = 3.0;
 
 struct Diagnosis {
   std::vector<LayerStats> layers;
   double loss = std::numeric_limits<double>::quiet_NaN();  // NaN without targets
   double log_q_slope = std::numeric_limits<double>::quiet_NaN();
   double log_grad_z_slope = std::numeric_limits<double>::quiet_NaN();
+  double input_correlation = std::numeric_limits<double>::quiet_NaN();  // the same c on X
+  Matrix<double> jacobian_singular_values;  // (points, min(D_0, D_out)); empty unless asked
   std::string verdict, reason;
 };
 
@@ -95,6 +123,36 @@ inline double log_slope(const std::vector<double>& v) {
   return sxy / sxx;
 }
 
+// Mean cosine between the rows (2k, 2k+1) of an (N, D) row-major block with row stride ld; NaN
+// without a pair.
+template <class T>
+double pair_correlation(const T* Z, index_t N, index_t D, index_t ld) {
+  double sum = 0;
+  index_t count = 0;
+  for (index_t r = 0; r + 1 < N; r += 2) {
+    const T* a = Z + r * ld;
+    const T* b = a + ld;
+    double ab = 0, aa = 0, bb = 0;
+    for (index_t j = 0; j < D; ++j) {
+      ab += double(a[j]) * double(b[j]);
+      aa += double(a[j]) * double(a[j]);
+      bb += double(b[j]) * double(b[j]);
+    }
+    const double den = std::sqrt(aa) * std::sqrt(bb);
+    if (!(den > 0) || !std::isfinite(den) || !std::isfinite(ab)) continue;
+    sum += ab / den;
+    ++count;
+  }
+  return count ? sum / double(count) : std::numeric_limits<double>::quiet_NaN();
+}
+
+// x with 3 significant digits: 35779.23 -> "3.58e+04", 0.03125 -> "0.0312", 20.09 -> "20.1".
+inline std::string sig3(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g", x);
+  return buf;
+}
+
 template <class M>
 double frob(const M& m) {
   double s = 0;
@@ -129,18 +187,26 @@ inline void judge(Diagnosis& d, const std::vector<Activation>& acts) {
   const double a_ratio = H >= 1 ? (L[0].a_std > 0 ? L[H - 1].a_std / L[0].a_std : 0.0) : 1.0;
   const double g_out = L.back().grad_z_norm, g_in = L.front().grad_z_norm;
   const double g_ratio = g_out > 0 ? g_in / g_out : 0.0;
-  if (a_ratio > 1e3)
-    return set("exploding", detail::cat("The activation std grows ", a_ratio,
-                                        "x from the first to the last hidden layer."));
-  if (g_ratio > 1e3)
-    return set("exploding", detail::cat("||dL/dZ|| grows ", g_ratio,
-                                        "x from the output back to the first layer."));
-  if (a_ratio < 1e-3)
-    return set("vanishing", detail::cat("The activation std shrinks to ", a_ratio,
-                                        "x from the first to the last hidden layer."));
-  if (g_ratio < 1e-3)
-    return set("vanishing", detail::cat("||dL/dZ|| shrinks to ", g_ratio,
-                                        "x from the output back to the first layer."));
+  const double hi = std::exp(kVerdictLogRatio), lo = 1 / hi;
+  using diag_detail::sig3;
+  auto layers = [](std::size_t n) { return detail::cat(n, n == 1 ? " layer)" : " layers)"); };
+  const std::string a_span = " from the first to the last hidden layer (" + layers(H);
+  const std::string g_span = " from the output back to the first layer (" + layers(L.size());
+  const std::string rule = "; beyond a factor of e^3 = 20.1 the depth exceeds 6 depth scales.";
+  if (a_ratio > hi)
+    return set("exploding", detail::cat("The activation std grows by a factor of ", sig3(a_ratio),
+                                        a_span, rule));
+  if (g_ratio > hi)
+    return set("exploding",
+               detail::cat("||dL/dZ|| grows by a factor of ", sig3(g_ratio), g_span, rule));
+  if (a_ratio < lo)
+    return set("vanishing", detail::cat("The activation std shrinks by a factor of ",
+                                        a_ratio > 0 ? sig3(1 / a_ratio) : std::string("inf (to 0)"),
+                                        a_span, rule));
+  if (g_ratio < lo)
+    return set("vanishing", detail::cat("||dL/dZ|| shrinks by a factor of ",
+                                        g_ratio > 0 ? sig3(1 / g_ratio) : std::string("inf (to 0)"),
+                                        g_span, rule));
   for (std::size_t l = 0; l < H; ++l) {
     if (L[l].dead_frac > 0.5)
       return set("dead", detail::cat(int(100 * L[l].dead_frac), "% of layer ", l + 1,
@@ -149,14 +215,23 @@ inline void judge(Diagnosis& d, const std::vector<Activation>& acts) {
       return set("saturated", detail::cat(int(100 * L[l].saturated_frac), "% of layer ", l + 1,
                                           "'s activations saturate (", acts[l].name(), ")."));
   }
-  set("healthy", "Activations and gradients keep their scale across the depth.");
+  set("healthy",
+      "Activations and gradients keep their scale across the depth (within a factor of e^3 = "
+      "20.1).");
 }
 
 // One forward and backward pass and its statistics. With targets (y.dense or y.labels set) the
 // backward pass starts from the loss; without, from a standard-normal upstream gradient dZ_L
 // drawn from gen.
 template <class T>
-Diagnosis diagnose(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& y, Generator& gen) {
+Diagnosis diagnose(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& y, Generator& gen,
+                   const DiagnoseOptions& opts = {}) {
+  if (opts.jacobian && opts.jacobian_points < 1)
+    throw value_error(
+        detail::cat("argument 'jacobian_points': must be >= 1, got ", opts.jacobian_points));
+  if (opts.jacobian && opts.jacobian_kind == JacobianKind::hidden && net.num_layers() < 2)
+    throw value_error(
+        "argument 'jacobian': 'hidden' (dA_{L-1}/dx) needs a hidden layer; this network has none");
   Params<T> grads(net.sizes());
   Diagnosis d;
   const bool has_y = y.dense || y.labels;
@@ -216,7 +291,13 @@ Diagnosis diagnose(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& 
         s.w_norm > 0 ? s.grad_w_norm / s.w_norm : std::numeric_limits<double>::infinity();
     s.w_row_similarity = diag_detail::row_similarity(net.params().W(l));
     s.grad_w_row_similarity = diag_detail::row_similarity(grads.W(l));
+    s.correlation = diag_detail::pair_correlation(Z, N, D, D);
   });
+  d.input_correlation = diag_detail::pair_correlation(X.data(), N, X.cols(), X.outerStride());
+  if (opts.jacobian) {
+    d.jacobian_singular_values = jacobian_singular_values(
+        net, std::min<index_t>(opts.jacobian_points, N), opts.jacobian_kind);
+  }
   std::vector<double> q, g;
   for (int l = 0; l < std::max(L - 1, 1); ++l) q.push_back(d.layers[l].q);
   for (int l = L - 1; l >= 0; --l) g.push_back(d.layers[l].grad_z_norm);

@@ -76,8 +76,14 @@ VERDICT_COLORS = {
 }
 VERDICT_TEXT = {
     "healthy": "activations and gradients keep their scale across the depth",
-    "vanishing": "activation std or ||dL/dZ|| shrinks by more than 1000x across the depth",
-    "exploding": "activation std or ||dL/dZ|| grows by more than 1000x across the depth",
+    "vanishing": (
+        "activation std or ||dL/dZ|| shrinks by more than e^3 = 20x across the depth "
+        "(beyond 6 depth scales)"
+    ),
+    "exploding": (
+        "activation std or ||dL/dZ|| grows by more than e^3 = 20x across the depth "
+        "(beyond 6 depth scales)"
+    ),
     "nonfinite": "the forward or backward pass overflowed to inf / NaN",
     "saturated": "more than half of a tanh / sigmoid layer's units are saturated",
     "dead": "more than half of a ReLU layer's units are zero for every input",
