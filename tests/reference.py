@@ -232,6 +232,24 @@ def _silu_d(z: Array) -> Array:
     return s * (1.0 + z * (1.0 - s))
 
 
+def _erf(z: Array) -> Array:
+    return erf(_f64(z))
+
+
+def _erf_d(z: Array) -> Array:
+    z = _f64(z)
+    return (2.0 / math.sqrt(math.pi)) * np.exp(-z * z)
+
+
+def _hardtanh(z: Array, min_val: float = -1.0, max_val: float = 1.0) -> Array:
+    return np.clip(_f64(z), min_val, max_val)
+
+
+def _hardtanh_d(z: Array, min_val: float = -1.0, max_val: float = 1.0) -> Array:
+    z = _f64(z)  # 0 at both bounds (PyTorch's autograd)
+    return np.where((z > min_val) & (z < max_val), 1.0, 0.0)
+
+
 #: name -> (forward(z, **params), derivative(z, **params)); PyTorch definitions/defaults.
 ACTIVATIONS: dict[str, tuple[Callable[..., Array], Callable[..., Array]]] = {
     "identity": (_identity, _identity_d),
@@ -245,6 +263,8 @@ ACTIVATIONS: dict[str, tuple[Callable[..., Array], Callable[..., Array]]] = {
     "softplus": (_softplus, _softplus_d),
     "softsign": (_softsign, _softsign_d),
     "silu": (_silu, _silu_d),
+    "erf": (_erf, _erf_d),
+    "hardtanh": (_hardtanh, _hardtanh_d),
 }
 
 

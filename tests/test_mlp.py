@@ -43,7 +43,8 @@ OUTPUTS = ["linear", "sigmoid", "softmax"]
 DTYPES = [pytest.param(np.float32, id="float32"), pytest.param(np.float64, id="float64")]
 
 # Variance-preserving gains (PyTorch's calculate_gain where it defines one; ReLU-like
-# activations get the ReLU gain, softsign the tanh-like 1.5).
+# activations get the ReLU gain, softsign the tanh-like 1.5, erf and hardtanh (slope 1 at 0,
+# bounded like tanh) tanh's 5/3).
 GAIN = {
     "identity": 1.0,
     "sigmoid": 1.0,
@@ -56,6 +57,8 @@ GAIN = {
     "softplus": math.sqrt(2.0),
     "softsign": 1.5,
     "silu": math.sqrt(2.0),
+    "erf": 5.0 / 3.0,
+    "hardtanh": 5.0 / 3.0,
 }
 
 # name -> (layer sizes, batch size)

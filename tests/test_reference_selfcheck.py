@@ -45,6 +45,7 @@ ACT_KWARGS = {
     "leaky_relu": {"negative_slope": 0.2},
     "elu": {"alpha": 0.7},
     "softplus": {"beta": 2.0, "threshold": 3.0},
+    "hardtanh": {"min_val": -0.5, "max_val": 1.5},
 }
 
 
@@ -382,6 +383,8 @@ TORCH_ACTS = {
     "softplus": lambda F, z, **kw: F.softplus(z, **kw),
     "softsign": lambda F, z, **kw: F.softsign(z),
     "silu": lambda F, z, **kw: F.silu(z),
+    "erf": lambda F, z, **kw: z.erf(),
+    "hardtanh": lambda F, z, **kw: F.hardtanh(z, **kw),
 }
 
 

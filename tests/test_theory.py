@@ -264,7 +264,11 @@ def test_worked_example_of_the_header() -> None:
     assert d["chi1"] == pytest.approx(1.136707784096, rel=1e-11)
     assert d["q_map_slope"] == pytest.approx(0.501897580903, rel=1e-11)
     assert d["xi_q"] == pytest.approx(1.45062254452, rel=1e-11)
-    assert d["xi_c"] == pytest.approx(-7.80419733004, rel=1e-11)
+    # chaotic: c* < 1 and xi_c = -1 / log chi_c > 0 (SciPy dblquad + brentq: c* =
+    # 0.0520862363717, chi_c = 0.940140496924, xi_c = 16.2006416881)
+    assert d["c_star"] == pytest.approx(0.0520862363717, rel=1e-9)
+    assert d["chi_c"] == pytest.approx(0.940140496924, rel=1e-11)
+    assert d["xi_c"] == pytest.approx(16.2006416881, rel=1e-10)
     assert d["phase"] == "chaotic"
     d = T.depth_scales("tanh", 1.2, 0.3)
     assert d["q_star"] == pytest.approx(0.469521120242, rel=1e-11)

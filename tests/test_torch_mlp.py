@@ -22,6 +22,8 @@ ACTS: list[tuple[Any, Any]] = [
     (nn.Softplus(beta=2.0, threshold=5.0), ("softplus", {"beta": 2.0, "threshold": 5.0})),
     (nn.Softsign(), "softsign"),
     (nn.SiLU(), "silu"),
+    (nn.Hardtanh(), ("hardtanh", {"min_val": -1.0, "max_val": 1.0})),
+    (nn.Hardtanh(-0.5, 2.0), ("hardtanh", {"min_val": -0.5, "max_val": 2.0})),
     (nn.Identity(), "identity"),
 ]
 
@@ -79,7 +81,10 @@ def test_missing_activation_is_identity() -> None:
 @pytest.mark.parametrize(
     "seq,match",
     [
-        (lambda: nn.Sequential(nn.Linear(3, 4), nn.Hardtanh(), nn.Linear(4, 2)), "'1'.*Hardtanh"),
+        (lambda: nn.Sequential(nn.Linear(3, 4), nn.Hardswish(), nn.Linear(4, 2)), "'1'.*Hardswish"),
+        # ReLU6 subclasses Hardtanh but is not converted as one (the round trip would change
+        # its type)
+        (lambda: nn.Sequential(nn.Linear(3, 4), nn.ReLU6(), nn.Linear(4, 2)), "'1'.*ReLU6"),
         (lambda: nn.Sequential(nn.Linear(3, 4), nn.GELU("tanh"), nn.Linear(4, 2)), "GELU"),
         (lambda: nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.ReLU(), nn.Linear(4, 2)), "at most"),
         (lambda: nn.Sequential(nn.Linear(3, 4), nn.Tanh()), "after the last Linear"),

@@ -17,6 +17,7 @@
 #include <fastinit/names.hpp>
 #include <fastinit/optim.hpp>
 #include <fastinit/scheme.hpp>
+#include <fastinit/theory.hpp>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -53,6 +54,7 @@ inline std::vector<std::string> activation_parameters(Act kind) {
     case Act::leaky_relu: return {"negative_slope"};
     case Act::elu: return {"alpha"};
     case Act::softplus: return {"beta", "threshold"};
+    case Act::hardtanh: return {"min_val", "max_val"};
     default: return {};
   }
 }
@@ -90,8 +92,12 @@ inline Activation activation_from(py::handle spec) {
         a.alpha = x;
       else if (key == "beta")
         a.beta = x;
-      else
+      else if (key == "threshold")
         a.threshold = x;
+      else if (key == "min_val")
+        a.min_val = x;
+      else
+        a.max_val = x;
     }
   }
   a.validate();
@@ -105,6 +111,8 @@ inline py::tuple activation_to(const Activation& a) {
     if (k == "alpha") params[k.c_str()] = a.alpha;
     if (k == "beta") params[k.c_str()] = a.beta;
     if (k == "threshold") params[k.c_str()] = a.threshold;
+    if (k == "min_val") params[k.c_str()] = a.min_val;
+    if (k == "max_val") params[k.c_str()] = a.max_val;
   }
   return py::make_tuple(a.name(), params);
 }
@@ -138,6 +146,7 @@ FASTINIT_NAMED_ENUM(fastinit::Output);
 FASTINIT_NAMED_ENUM(fastinit::OptimKind);
 FASTINIT_NAMED_ENUM(fastinit::ClipMode);
 FASTINIT_NAMED_ENUM(fastinit::Scheme);
+FASTINIT_NAMED_ENUM(fastinit::theory::JacobianWeights);
 #undef FASTINIT_NAMED_ENUM
 
 template <>

@@ -95,13 +95,43 @@ void register_theory(py::module_& m) {
         out["chi1"] = d.chi1;
         out["q_map_slope"] = d.slope;
         out["xi_q"] = d.xi_q;
+        out["c_star"] = d.c_star;
+        out["chi_c"] = d.chi_c;
         out["xi_c"] = d.xi_c;
         out["phase"] = d.phase;
         return out;
       },
       py::arg("activation"), py::arg("sigma_w"), py::arg("sigma_b"), py::arg("q0") = 1.0,
       py::arg("params") = py::none(),
-      "q*, chi1, the length map's slope at q*, xi_q, xi_c and the phase.");
+      "q*, chi1, the length map's slope at q*, xi_q, c*, chi_c, xi_c and the phase.");
+  m.def(
+      "theory_c_map",
+      [](const std::string& act, double c, double q, double sw, double sb, const Params& p) {
+        const Activation a = theory_activation(act, p);
+        py::gil_scoped_release nogil;
+        return theory::c_map(a, c, q, sw, sb);
+      },
+      py::arg("activation"), py::arg("c"), py::arg("q"), py::arg("sigma_w"), py::arg("sigma_b"),
+      py::arg("params") = py::none(),
+      "Correlation map (sigma_w^2 E[phi(u1) phi(u2)] + sigma_b^2) / q_map(q), corr(u1, u2) = c.");
+  m.def(
+      "theory_jacobian_moments",
+      [](const std::string& act, double sw, double sb, std::int64_t depth,
+         theory::JacobianWeights weights, std::optional<double> q0, const Params& p) {
+        const Activation a = theory_activation(act, p);
+        const theory::JacobianMoments r = interruptible([&] {
+          py::gil_scoped_release nogil;
+          return theory::jacobian_moments(a, sw, sb, depth, weights, q0);
+        });
+        py::dict out;
+        out["mean"] = r.mean;
+        out["variance"] = r.variance;
+        return out;
+      },
+      py::arg("activation"), py::arg("sigma_w"), py::arg("sigma_b"), py::arg("depth"),
+      py::arg("weights") = theory::JacobianWeights::orthogonal, py::arg("q0") = py::none(),
+      py::arg("params") = py::none(),
+      "Mean and variance of the squared singular values of the input-output Jacobian.");
   m.def(
       "theory_critical_sigma_w",
       [](const std::string& act, double sb, double q0, const Params& p) {

@@ -396,6 +396,23 @@ def theory_depth_scales(
     q0: float = 1.0,
     params: dict[str, float] | None = None,
 ) -> dict[str, Any]: ...
+def theory_c_map(
+    activation: str,
+    c: float,
+    q: float,
+    sigma_w: float,
+    sigma_b: float,
+    params: dict[str, float] | None = None,
+) -> float: ...
+def theory_jacobian_moments(
+    activation: str,
+    sigma_w: float,
+    sigma_b: float,
+    depth: int,
+    weights: str = "orthogonal",
+    q0: float | None = None,
+    params: dict[str, float] | None = None,
+) -> dict[str, float]: ...
 def theory_critical_sigma_w(
     activation: str, sigma_b: float = 0.0, q0: float = 1.0, params: dict[str, float] | None = None
 ) -> float: ...

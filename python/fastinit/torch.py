@@ -263,6 +263,7 @@ _ACTIVATIONS: dict[type, tuple[str, dict[str, str]]] = {
     nn.Softplus: ("softplus", {"beta": "beta", "threshold": "threshold"}),
     nn.Softsign: ("softsign", {}),
     nn.SiLU: ("silu", {}),
+    nn.Hardtanh: ("hardtanh", {"min_val": "min_val", "max_val": "max_val"}),
     nn.Identity: ("identity", {}),
 }
 _DTYPES = {torch.float32: "float32", torch.float64: "float64"}
@@ -358,7 +359,13 @@ def _to_sequential(
         if l < len(activations):
             name, params = activations[l]
             if name not in by_name:
-                raise ValueError(f"MLP.to_torch: activation {name!r} has no torch.nn module")
+                hint = (
+                    " (torch has the function torch.erf but no nn module)" if name == "erf" else ""
+                )
+                raise ValueError(
+                    f"MLP.to_torch: activation {name!r} has no torch.nn module{hint}; "
+                    f"convertible: {', '.join(sorted(by_name))}"
+                )
             cls, attrs = by_name[name]
             layers.append(cls(**{attrs[k]: v for k, v in dict(params).items() if k in attrs}))
     if output == "sigmoid":

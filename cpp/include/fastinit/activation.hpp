@@ -12,8 +12,10 @@
 //   phi / dphi                                   f and f' in double for the theory
 // clang-format on
 // Names, parameters and defaults follow PyTorch: leaky_relu(negative_slope=0.01),
-// elu(alpha=1), selu (fixed constants), gelu (exact erf form), softplus(beta=1, threshold=20).
-// At kinks: relu'(0) = 0, leaky_relu'(0) = slope, elu'(0) = alpha (PyTorch).
+// elu(alpha=1), selu (fixed constants), gelu (exact erf form), softplus(beta=1, threshold=20),
+// hardtanh(min_val=-1, max_val=1) (min_val < max_val); erf is torch.erf (no parameters).
+// At kinks: relu'(0) = 0, leaky_relu'(0) = slope, elu'(0) = alpha, hardtanh'(min_val) =
+// hardtanh'(max_val) = 0 (PyTorch's autograd).
 #pragma once
 
 #include <Eigen/Core>
@@ -39,7 +41,9 @@ enum class Act {
   gelu,
   softplus,
   softsign,
-  silu
+  silu,
+  erf,
+  hardtanh
 };
 
 struct Activation {
@@ -48,11 +52,13 @@ struct Activation {
   double alpha = 1.0;            // elu
   double beta = 1.0;             // softplus
   double threshold = 20.0;       // softplus
+  double min_val = -1.0;         // hardtanh
+  double max_val = 1.0;          // hardtanh
 
   static const std::vector<std::string>& names() {
-    static const std::vector<std::string> n = {"identity",   "sigmoid",  "tanh", "relu",
-                                               "leaky_relu", "elu",      "selu", "gelu",
-                                               "softplus",   "softsign", "silu"};
+    static const std::vector<std::string> n = {
+        "identity", "sigmoid",  "tanh",     "relu", "leaky_relu", "elu",     "selu",
+        "gelu",     "softplus", "softsign", "silu", "erf",        "hardtanh"};
     return n;
   }
   static Activation from_name(const std::string& name) {
@@ -69,11 +75,16 @@ struct Activation {
   std::string name() const { return names()[static_cast<std::size_t>(kind)]; }
   void validate() const {
     for (auto [v, what] : {std::pair{negative_slope, "negative_slope"}, std::pair{alpha, "alpha"},
-                           std::pair{beta, "beta"}, std::pair{threshold, "threshold"}})
+                           std::pair{beta, "beta"}, std::pair{threshold, "threshold"},
+                           std::pair{min_val, "min_val"}, std::pair{max_val, "max_val"}})
       if (!std::isfinite(v))
         throw value_error(detail::cat("activation ", name(), ": ", what, " must be finite"));
     if (kind == Act::softplus && !(beta > 0))
       throw value_error(detail::cat("activation softplus: beta must be > 0, got ", beta));
+    if (kind == Act::hardtanh && !(min_val < max_val))
+      throw value_error(
+          detail::cat("activation hardtanh: min_val must be < max_val, got min_val = ", min_val,
+                      ", max_val = ", max_val));
   }
 };
 
@@ -82,6 +93,7 @@ inline constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
 inline constexpr double kSeluScale = 1.0507009873554804934193349852946;
 inline constexpr double kInvSqrt2 = 0.70710678118654752440;
 inline constexpr double kInvSqrt2Pi = 0.39894228040143267794;
+inline constexpr double kTwoOverSqrtPi = 1.12837916709551257390;  // erf'(0)
 
 // Stable logistic: never exponentiates a large positive number. The one logistic of fastinit:
 // the sigmoid and silu activations, softplus' derivative and the sigmoid output layer use it.
@@ -101,8 +113,9 @@ using act_detail::kInvSqrt2;
 using act_detail::kInvSqrt2Pi;
 using act_detail::kSeluAlpha;
 using act_detail::kSeluScale;
+using act_detail::kTwoOverSqrtPi;
 using act_detail::sigmoid;
-using P = Activation;  // the parameters (negative_slope, alpha, beta, threshold)
+using P = Activation;  // the parameters (negative_slope, alpha, beta, threshold, min_val, max_val)
 
 // Each expression below is the one the MLP and the theory evaluate, operation for operation
 // (results are bit-identical with earlier versions of fastinit). Where the MLP uses Eigen's
@@ -231,6 +244,33 @@ struct Silu {  // x sigmoid(x);  f'(x) = s (1 + x (1 - s))
     return dA * s * (T(1) + z * (T(1) - s));
   }
 };
+
+struct Erf {  // torch.erf;  f'(x) = 2/sqrt(pi) exp(-x^2)
+  template <class T> static T f(T x, const P&) { return std::erf(x); }
+  template <class T> static T df(T x, const P&) { return T(kTwoOverSqrtPi) * std::exp(-x * x); }
+  template <class T> static T dz(T dA, T z, T, const P& p) { return dA * df(z, p); }
+};
+
+// clamp(x, min_val, max_val), the bounds rounded to T as PyTorch does. f' = 1 strictly inside
+// (min_val, max_val), 0 outside and at both bounds; like PyTorch's hardtanh_backward a NaN z
+// passes dA through (z <= lo and z >= hi are both false). block = f element for element:
+// Eigen's max / min keep std::max / std::min's NaN rule (a NaN z stays NaN) and -0 stays -0.
+struct Hardtanh {
+  template <class T> static T f(T x, const P& p) {
+    const T lo = T(p.min_val), hi = T(p.max_val);
+    return x < lo ? lo : (hi < x ? hi : x);
+  }
+  template <class T> static T df(T x, const P& p) {
+    return (x <= T(p.min_val) || x >= T(p.max_val)) ? T(0) : T(1);
+  }
+  template <class T> static T dz(T dA, T z, T, const P& p) {
+    return (z <= T(p.min_val) || z >= T(p.max_val)) ? T(0) : dA;
+  }
+  template <class Z, class A> static void block(const Z& z, A& a, const P& p) {
+    using T = typename A::Scalar;
+    a = z.max(T(p.min_val)).min(T(p.max_val));
+  }
+};
 // clang-format on
 
 // Calls fn(Op{}) with the struct that owns a.kind.
@@ -248,6 +288,8 @@ decltype(auto) visit(const Activation& a, Fn&& fn) {
     case Act::softplus: return fn(Softplus{});
     case Act::softsign: return fn(Softsign{});
     case Act::silu: return fn(Silu{});
+    case Act::erf: return fn(Erf{});
+    case Act::hardtanh: return fn(Hardtanh{});
   }
   return fn(Identity{});
 }

@@ -4,7 +4,8 @@
 // A scheme fills every weight W_l (out, in) of an Mlp and its bias b_l, layer by layer from
 // l = 0, all from one Generator. The gain of a layer is the PyTorch gain of the hidden activation
 // that follows it (the output layer takes the last hidden activation's); activations without a
-// PyTorch gain (elu, gelu, softplus, softsign, silu) take ReLU's. Biases are zero unless said.
+// PyTorch gain (elu, gelu, softplus, softsign, silu, erf, hardtanh) take ReLU's. Biases are zero
+// unless said.
 //
 // clang-format off
 //   zeros                               W = 0 (the symmetric failure)

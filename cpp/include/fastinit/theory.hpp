@@ -8,11 +8,16 @@
 //   its slope    F'(q) = σ_w² E[z φ(√q z) φ'(√q z)] / √q          (= σ_w² E[φ'² + φ φ''], Stein)
 //   fixed point  q*    = the limit of q_{l+1} = F(q_l) from q_0 (default 1); may be 0 or +inf
 //   χ(q)               = σ_w² E[φ'(√q z)²],  χ₁ = χ(q*)
+//   correlation map C(c) = (σ_w² E[φ(u1) φ(u2)] + σ_b²) / F(q),  u1 = √q z1,
+//                        u2 = √q (c z1 + √(1-c²) z2): the next layer's correlation of two inputs
+//                        at second moment q and correlation c (C(1) = 1)
+//   c*, χ_c            the stable fixed point of C at q* (1 when χ₁ <= 1; the unique root in
+//                        [0, 1) when χ₁ > 1) and C'(c*) = σ_w² E[φ'(u1) φ'(u2)] at (q*, c*)
 //   depth scales ξ_q   = -1 / log F'(q*)   (q_l - q* ~ e^{-l/ξ_q}; +inf when F'(q*) >= 1 or q* = inf)
-//                ξ_c   = -1 / log χ₁       (ordered phase χ₁ < 1: 1 - c_l ~ e^{-l/ξ_c}; +inf at
-//                        χ₁ = 1; negative in the chaotic phase χ₁ > 1, where |ξ_c| is the depth
-//                        over which perturbations of nearby inputs grow by e — the chaotic-phase
-//                        ξ_c at the c* < 1 fixed point of the correlation map is not computed here)
+//                ξ_c   = -1 / log χ_c      (c_l - c* ~ e^{-l/ξ_c}; > 0 in both phases, = -1/log χ₁
+//                        in the ordered one, +inf at χ₁ = 1; Schoenholz et al. 2017, Eq. 9)
+//   Jacobian           mean and variance of the squared singular values of ∂x^L/∂x^0 for
+//                        orthogonal or Gaussian weights (free probability; see jacobian_moments)
 //   critical σ_w         the σ_w with χ₁(σ_w, σ_b) = 1, by Brent on log σ_w, searched outward from
 //                        σ_w = 1 in [1e-3, 1e3]; value_error when χ₁ does not cross 1 there
 //   predictions        q_1 = σ_w² q_in + σ_b² (q_in = mean square of the input), q_{l+1} = F(q_l);
@@ -35,12 +40,25 @@
 // q in [1e-4, 100] and E[φ²], E[φ'²], E[zφφ']: largest relative difference 1.2e-14 (E[zφφ'] of
 // sigmoid at q = 1e-4, a cancellation), typically 1e-15; at q = 1e8 against the closed-form
 // asymptotics of sigmoid, 1e-13. Cost: 8 panels (256 evaluations of φ) at q = 1, 14 at q = 1e4.
+// hardtanh's two bounds get panel edges too (at |min_val|/√q and |max_val|/√q), so it is
+// integrated exactly as relu is: piecewise-polynomial times Gaussian on every panel.
 // The piecewise-linear activations (identity, relu, leaky_relu) use the closed forms
 // E[φ(√q z)²] = c q, E[φ'²] = c, c = 1, 1/2, (1 + slope²)/2.
 //
+// The correlation map's 2-D expectation is an iterated integral of the same panel rule (see
+// bivariate_expect): every kink line of the (z1, z2) plane, including the oblique u2 = b, becomes
+// a panel edge of the inner or outer rule. Measured against independent references (the erf
+// closed form of Williams 1998, relu / leaky_relu arc-cosine kernels, hardtanh with the inner
+// expectation in closed form, nested SciPy quad split at the kinks for elu, selu, softsign,
+// SciPy dblquad for the smooth ones) for c in [-1, 0.999999] (to 1 - 1e-9 for erf, relu,
+// leaky_relu, hardtanh), q in [0.01, 30]: largest difference of C 3e-15, kinked and smooth
+// alike (tests/test_theory_correlation.py). Cost: about 2·10^5 evaluations of φ per
+// C(c) (~2 ms for tanh); c* takes 10-20 of them.
+//
 // Worked example (checked by tests/test_theory.py against an independent SciPy computation):
 //   tanh, σ_w = 1.5, σ_b = 0.05 (chaotic): q* = 0.798387114308…, χ₁ = 1.136707784096…,
-//     F'(q*) = 0.501897580903…, ξ_q = 1.45062254452…, ξ_c = -7.80419733004…
+//     F'(q*) = 0.501897580903…, ξ_q = 1.45062254452…, c* = 0.0520862363717…,
+//     χ_c = 0.940140496924…, ξ_c = 16.2006416881…
 //   tanh, σ_w = 1.2, σ_b = 0.3 (ordered):  q* = 0.469521120242…, χ₁ = 0.870011250038…,
 //     ξ_c = 7.18137308632…
 //   critical_sigma_w(tanh, 0.05) = 1.12253900476958 (q* ~ σ_b^(2/3) makes it rise steeply from 1);
@@ -53,11 +71,13 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "activation.hpp"
 #include "errors.hpp"
+#include "names.hpp"
 #include "parallel.hpp"
 #include "types.hpp"
 
@@ -117,23 +137,40 @@ inline const QuadratureRule& panel_rule() {
   return r;
 }
 
+// Points x where φ or φ' is not smooth, besides x = 0 (always a panel edge): softplus' switch
+// to x at threshold / β, hardtanh's two bounds. Each gets a panel edge, so that every panel sees
+// a smooth integrand and the Gauss rule keeps its spectral accuracy.
+struct Kinks {
+  std::array<double, 2> x{};
+  int n = 0;
+};
+inline Kinks kinks(const Activation& a) {
+  if (a.kind == Act::softplus) return {{a.threshold / a.beta, 0.0}, 1};
+  if (a.kind == Act::hardtanh) return {{a.min_val, a.max_val}, 2};
+  return {};
+}
+
 // E over z ~ N(0, 1) of the K functions g(z, x) returns, x = √q z. `scale` is the activation's
-// feature scale in x (first panel [0, scale/√q]); `brk` (a jump of φ in x, or inf) gets a panel
-// edge. At q = 0 the integrand sees x = 1e-300 z: the one-sided limits q -> 0+ (elu'(0±) differ).
+// feature scale in x (first panel [0, scale/√q]); each kink b gets a panel edge at z = |b|/√q.
+// At q = 0 the integrand sees x = 1e-300 z: the one-sided limits q -> 0+ (elu'(0±) differ).
 template <std::size_t K, class G>
-std::array<double, K> gaussian_expect(double q, double scale, double brk, G&& g) {
+std::array<double, K> gaussian_expect(double q, double scale, const Kinks& kinks, G&& g) {
   const auto& R = panel_rule();
   const double inv_sqrt_2pi = 0.39894228040143267794;
   const double sq = q > 0 ? std::sqrt(q) : 1e-300;
   const double first =
       q > 0 ? std::clamp(scale / sq, kMinPanelWidth, kMaxPanelWidth) : kMaxPanelWidth;
-  const double zb =
-      (q > 0 && std::isfinite(brk)) ? std::fabs(brk) / sq : std::numeric_limits<double>::infinity();
+  std::array<double, 2> zb{};
+  for (int i = 0; i < 2; ++i)
+    zb[i] = (q > 0 && i < kinks.n && std::isfinite(kinks.x[i]))
+                ? std::fabs(kinks.x[i]) / sq
+                : std::numeric_limits<double>::infinity();
   std::array<double, K> acc{};
   double lo = 0, hi = first;
   while (lo < kZMax) {
     hi = std::min(hi, kZMax);
-    if (zb > lo && zb < hi) hi = zb;
+    for (double b : zb)
+      if (b > lo && b < hi) hi = b;
     const double c = 0.5 * (lo + hi), h = 0.5 * (hi - lo);
     for (int k = 0; k < kPanelOrder; ++k) {
       const double z = c + h * R.x[k];
@@ -178,16 +215,15 @@ inline double asymptotic_constant(const Activation& a) {
     case Act::selu: return 0.5 * act_detail::kSeluScale * act_detail::kSeluScale;
     case Act::sigmoid:
     case Act::tanh:
-    case Act::softsign: return 0.0;
+    case Act::softsign:
+    case Act::erf:
+    case Act::hardtanh: return 0.0;
   }
   return 0.0;
 }
 
 inline double feature_scale(const Activation& a) {
   return a.kind == Act::softplus ? std::min(1.0, 1.0 / a.beta) : 1.0;
-}
-inline double breakpoint(const Activation& a) {
-  return a.kind == Act::softplus ? a.threshold / a.beta : std::numeric_limits<double>::infinity();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -212,7 +248,7 @@ inline void check_q(double q, const char* name) {
 // V(q) = E[φ(√q z)²]
 inline double second_moment(const Activation& a, double q) {
   if (piecewise_linear(a)) return linear_constant(a) * q;
-  return gaussian_expect<1>(q, feature_scale(a), breakpoint(a), [&](double, double x) {
+  return gaussian_expect<1>(q, feature_scale(a), kinks(a), [&](double, double x) {
     const double f = phi(a, x);
     return std::array<double, 1>{f * f};
   })[0];
@@ -222,7 +258,7 @@ inline double second_moment(const Activation& a, double q) {
 inline double derivative_moment(const Activation& a, double q) {
   if (piecewise_linear(a)) return linear_constant(a);
   if (std::isinf(q)) return asymptotic_constant(a);
-  return gaussian_expect<1>(q, feature_scale(a), breakpoint(a), [&](double, double x) {
+  return gaussian_expect<1>(q, feature_scale(a), kinks(a), [&](double, double x) {
     const double d = dphi(a, x);
     return std::array<double, 1>{d * d};
   })[0];
@@ -233,7 +269,7 @@ inline double derivative_moment(const Activation& a, double q) {
 inline double second_moment_slope(const Activation& a, double q) {
   if (piecewise_linear(a)) return linear_constant(a);
   auto direct = [&](double qq) {
-    return gaussian_expect<1>(qq, feature_scale(a), breakpoint(a),
+    return gaussian_expect<1>(qq, feature_scale(a), kinks(a),
                               [&](double z, double x) {
                                 return std::array<double, 1>{z * phi(a, x) * dphi(a, x)};
                               })[0] /
@@ -464,15 +500,6 @@ inline double chi1(const Activation& a, double sigma_w, double sigma_b, double q
   return sigma_w * sigma_w * derivative_moment(a, fp.q_star);
 }
 
-struct DepthScales {
-  FixedPoint fixed_point;
-  double chi1 = 0;    // χ(q*)
-  double slope = 0;   // F'(q*)
-  double xi_q = 0;    // -1 / log F'(q*); +inf when q* = inf or F'(q*) >= 1 (to 1e-12)
-  double xi_c = 0;    // -1 / log χ₁; +inf at χ₁ = 1 (to 1e-12), negative when χ₁ > 1
-  std::string phase;  // "ordered" (χ₁ < 1), "critical" (|χ₁ - 1| <= 1e-12), "chaotic"
-};
-
 // |χ₁ - 1| (or |F'(q*) - 1|) up to this counts as exactly 1: σ_w = √2 for relu gives χ₁ = 1 +
 // 4e-16.
 inline constexpr double kCriticalTolerance = 1e-12;
@@ -483,6 +510,220 @@ inline double depth_scale(double rate) {  // -1 / log(rate), +inf at rate = 1
   return -1.0 / std::log(rate);
 }
 
+// ---------------------------------------------------------------------------------------------
+// The correlation map
+// ---------------------------------------------------------------------------------------------
+
+// The 2-D expectations run over z in [-kZMax2, kZMax2] per axis (the mass beyond is < 2e-23).
+inline constexpr double kZMax2 = 10.0;
+
+// Calls fn(lo, hi) for the panels of [-kZMax2, kZMax2] with an edge at each of the n knots
+// (knots outside the interval are dropped, duplicates merged). Each panel touching a knot is
+// h0 wide and widths double away from it up to kMaxPanelWidth; the interval's own ends get
+// panels of kMaxPanelWidth. `knots` is sorted in place.
+template <std::size_t N, class Fn>
+void for_each_graded_panel(std::array<double, N>& knots, int n, double h0, Fn&& fn) {
+  std::sort(knots.begin(), knots.begin() + n);
+  h0 = std::clamp(h0, kMinPanelWidth, kMaxPanelWidth);
+  auto interval = [&](double a, double b, bool graded_a, bool graded_b) {
+    const double mid = 0.5 * (a + b);
+    for (double x = a, w = graded_a ? h0 : kMaxPanelWidth; x < mid;) {
+      const double y = std::min(x + w, mid);
+      fn(x, y);
+      x = y;
+      w = std::min(2 * w, kMaxPanelWidth);
+    }
+    for (double x = b, w = graded_b ? h0 : kMaxPanelWidth; x > mid;) {
+      const double y = std::max(x - w, mid);
+      fn(y, x);
+      x = y;
+      w = std::min(2 * w, kMaxPanelWidth);
+    }
+  };
+  double a = -kZMax2;
+  bool graded_a = false;
+  for (int i = 0; i < n; ++i) {
+    const double b = knots[static_cast<std::size_t>(i)];
+    if (!(b > a) || !(b < kZMax2)) continue;  // outside, a duplicate, or NaN
+    interval(a, b, graded_a, true);
+    a = b;
+    graded_a = true;
+  }
+  interval(a, kZMax2, graded_a, false);
+}
+
+// ∫ h(z) N(z) dz over [-kZMax2, kZMax2] on the panels of for_each_graded_panel.
+template <std::size_t N, class H>
+double line_expect(std::array<double, N>& knots, int n, double h0, H&& h) {
+  const auto& R = panel_rule();
+  const double inv_sqrt_2pi = 0.39894228040143267794;
+  double acc = 0;
+  for_each_graded_panel(knots, n, h0, [&](double lo, double hi) {
+    const double c = 0.5 * (lo + hi), w = 0.5 * (hi - lo);
+    double part = 0;
+    for (int k = 0; k < kPanelOrder; ++k) {
+      const double z = c + w * R.x[k];
+      part += R.w[k] * std::exp(-0.5 * z * z) * h(z);
+    }
+    acc += w * inv_sqrt_2pi * part;
+  });
+  return acc;
+}
+
+// E[f(u1) g(u2)] with u1 = √q z1, u2 = √q (c z1 + s z2), s = √(1 - c²), z1, z2 iid N(0, 1),
+// for q > 0 and c in (-1, 1); `kinks` are φ's (f and g are φ or φ'), `scale` its feature scale.
+// An iterated integral: E_z1[f(√q z1) I(z1)], I(z1) = E_z2[g(m + σ z2)], m = √q c z1, σ = √q s.
+// The inner integrand has its kinks at z2 = (b - m)/σ and its features around z2 = -m/σ (scale
+// 1/σ): each is a knot of the inner panels, so no panel straddles a kink however c, q and z1
+// fall. I(z1) is smooth (a Gaussian smoothing of g) but turns, over a width s/|c| in z1, around
+// z1 = b/(√q c); f kinks at z1 = b/√q and varies on the scale 1/√q around 0: these are the
+// knots of the outer panels, graded down to min(scale/√q, s/|c|). A tensor product of 1-D rules
+// instead would cut the kink line u2 = 0 (oblique in (z1, z2)) through its panels.
+template <class F, class G>
+double bivariate_expect(double q, double c, double scale, const Kinks& kinks, F&& f, G&& g) {
+  const double sq = std::sqrt(q), s = std::sqrt((1 - c) * (1 + c)), sigma = sq * s;
+  std::array<double, 5> outer{};
+  int no = 0;
+  outer[no++] = 0.0;
+  for (int i = 0; i < kinks.n; ++i) {
+    outer[no++] = kinks.x[i] / sq;
+    if (c != 0) outer[no++] = kinks.x[i] / (sq * c);
+  }
+  const double h_outer = std::min(scale / sq, c != 0 ? s / std::fabs(c) : kMaxPanelWidth);
+  const double h_inner = scale / sigma;
+  return line_expect(outer, no, h_outer, [&](double z1) {
+    const double m = sq * c * z1;
+    std::array<double, 3> inner{};
+    int ni = 0;
+    inner[ni++] = -m / sigma;
+    for (int i = 0; i < kinks.n; ++i) inner[ni++] = (kinks.x[i] - m) / sigma;
+    const double I = line_expect(inner, ni, h_inner, [&](double z2) { return g(m + sigma * z2); });
+    return f(sq * z1) * I;
+  });
+}
+
+// E[f(u1) g(u2)] for any c in [-1, 1] and q >= 0 (no checks): c = ±1 is the 1-D E[f(u) g(±u)],
+// q = 0 the limit q -> 0+ (x = ±1e-300 z, as gaussian_expect).
+template <class F, class G>
+double pair_expect(const Activation& a, double q, double c, F&& f, G&& g) {
+  if (c == 1 || c == -1 || q == 0)
+    return gaussian_expect<1>(q, feature_scale(a), kinks(a), [&](double, double x) {
+      return std::array<double, 1>{f(x) * g(c < 0 ? -x : x)};
+    })[0];
+  return bivariate_expect(q, c, feature_scale(a), kinks(a), f, g);
+}
+
+inline void check_correlation(double c) {
+  if (!(c >= -1 && c <= 1))
+    throw value_error(detail::cat("c must be a correlation in [-1, 1], got ", c));
+}
+
+// The correlation map without argument checks; w2 = σ_w², b2 = σ_b². At c = 1 the numerator is
+// the length map's own expression, so C(1) = 1 exactly. When q = 0 and F(0) = 0 (σ_b = 0 and
+// φ(0) = 0: both inputs are 0) the map is its limit q -> 0+, evaluated at q = 1e-200 (the terms
+// it neglects are O(√q) = 1e-100 relative); F(0) > 0 gives C = 1 at q = 0 (u1 = u2 = 0).
+inline double correlation_map(const Activation& a, double c, double q, double w2, double b2) {
+  if (w2 == 0 && b2 == 0)
+    throw value_error(
+        "c_map: sigma_w = sigma_b = 0 makes every next-layer pre-activation 0, whose correlation "
+        "is undefined");
+  if (c == 1) return 1.0;
+  if (q == 0) {
+    if (b2 > 0 || phi(a, 0.0) != 0.0) return 1.0;
+    q = 1e-200;
+  }
+  const double fq = w2 * second_moment(a, q) + b2;
+  const double e = pair_expect(
+      a, q, c, [&](double x) { return phi(a, x); }, [&](double x) { return phi(a, x); });
+  return (w2 * e + b2) / fq;
+}
+
+// C(c) = (σ_w² E[φ(u1) φ(u2)] + σ_b²) / F(q): the correlation, at the next layer, of two inputs
+// whose pre-activations both have second moment q and correlation c (Poole et al. 2016, Eq. 5;
+// Schoenholz et al. 2017, Eq. 4).
+inline double c_map(const Activation& a, double c, double q, double sigma_w, double sigma_b) {
+  a.validate();
+  check_correlation(c);
+  check_q(q, "q");
+  check_sigma(sigma_w, "sigma_w");
+  check_sigma(sigma_b, "sigma_b");
+  return correlation_map(a, c, q, sigma_w * sigma_w, sigma_b * sigma_b);
+}
+
+struct CorrelationFixedPoint {
+  double c_star = 1;      // the stable fixed point of C at q*
+  double chi_c = 0;       // C'(c*) = σ_w² E[φ'(u1) φ'(u2)] at (q*, c*)
+  int evaluations = 0;    // correlation-map evaluations spent
+  bool converged = true;  // Brent met its tolerance
+};
+
+// c* and χ_c at the fixed point q* (finite, > 0) with χ₁ = χ(q*), w2 = σ_w², b2 = σ_b².
+// At q = q*, C is a power series in c with coefficients >= 0 (Mehler: C(c) = Σ_k a_k c^k,
+// a_k = σ_w² q*^{-1} E[φ(√q* z) He_k(z)]² / k! for k >= 1, a_0 = (σ_w² E[φ]² + σ_b²) / q*) with
+// C(1) = 1 and C'(1) = χ₁. So C is increasing and convex on [0, 1], and:
+//   χ₁ <= 1 (ordered, critical): C(c) - c >= (1 - χ₁)(1 - c) on [0, 1): c* = 1, χ_c = χ₁;
+//   χ₁ >  1 (chaotic): C(c) - c is >= 0 at 0 and < 0 just below 1, convex: exactly one root c*
+//     in [0, 1), attracting, with 0 <= C'(c*) < 1. Bracketed by stepping c = 1 - 10^-k
+//     (k = 1..15) until C(c) < c, then Brent to |Δc| <= 1e-15; c* = 1 if C(c) >= c up to
+//     c = 1 - 1e-15 (χ₁ within rounding of 1).
+inline CorrelationFixedPoint correlation_fixed_point(const Activation& a, double q_star,
+                                                     double chi1, double w2, double b2) {
+  CorrelationFixedPoint r;
+  if (!(chi1 > 1 + kCriticalTolerance)) {
+    r.chi_c = chi1;
+    return r;
+  }
+  auto h = [&](double c) {
+    ++r.evaluations;
+    return correlation_map(a, c, q_star, w2, b2) - c;
+  };
+  double lo = 0, hlo = h(0.0), hi = 1, hhi = 0;
+  if (hlo <= 0) {
+    r.c_star = 0;
+  } else {
+    bool bracketed = false;
+    for (int k = 1; k <= 15 && !bracketed; ++k) {
+      const double c = 1 - std::pow(10.0, -k), hc = h(c);
+      if (hc < 0) {
+        hi = c;
+        hhi = hc;
+        bracketed = true;
+      } else {
+        lo = c;
+        hlo = hc;
+      }
+    }
+    if (!bracketed) {  // c* within 1e-15 of 1: χ₁ is 1 up to rounding, and so is C'(c*)
+      r.chi_c = 1;
+      return r;
+    }
+    r.c_star = detail_root::brent(h, lo, hi, hlo, hhi, 1e-15, r.converged, 300);
+  }
+  const double e = pair_expect(
+      a, q_star, r.c_star, [&](double x) { return dphi(a, x); },
+      [&](double x) { return dphi(a, x); });
+  r.chi_c = w2 * e;
+  return r;
+}
+
+struct DepthScales {
+  FixedPoint fixed_point;
+  double chi1 = 0;    // χ(q*): the per-layer factor of the squared gradient norm
+  double slope = 0;   // F'(q*)
+  double xi_q = 0;    // -1 / log F'(q*); +inf when q* = inf or F'(q*) >= 1 (to 1e-12)
+  double c_star = 1;  // the stable fixed point of the correlation map at q*
+  double chi_c = 0;   // C'(c*) = σ_w² E[φ'(u1) φ'(u2)] at (q*, c*); χ₁ when c* = 1
+  double xi_c = 0;    // -1 / log χ_c > 0 in both phases; +inf at χ_c = 1 (to 1e-12)
+  std::string phase;  // "ordered" (χ₁ < 1), "critical" (|χ₁ - 1| <= 1e-12), "chaotic"
+  int c_map_evaluations = 0;
+};
+
+// The depth scales of Schoenholz et al. 2017: q_l - q* ~ e^{-l/ξ_q} and c_l - c* ~ e^{-l/ξ_c},
+// ξ_c = -1 / log χ_c at the stable c* (Eq. 9 and its chaotic-phase counterpart). q* = inf, and
+// q* = 0 with χ₁ > 1 (an unstable fixed point, reached only from q0 = 0): the correlation map's
+// slope at c = 1, χ(q) q / F(q), tends to 1 there (F(q)/q and χ(q) share their limit), so
+// c* = 1, χ_c = 1 and ξ_c = inf: correlations converge slower than any exponential. q* = 0 with
+// χ₁ <= 1 (σ_b = 0, φ(0) = 0) takes c* = 1 and χ_c = χ₁, the limit σ_b -> 0+.
 inline DepthScales depth_scales(const Activation& a, double sigma_w, double sigma_b,
                                 double q0 = 1.0) {
   DepthScales d;
@@ -493,7 +734,18 @@ inline DepthScales depth_scales(const Activation& a, double sigma_w, double sigm
   d.slope = std::isinf(qs) ? w2 * asymptotic_constant(a) : w2 * second_moment_slope(a, qs);
   const bool critical = std::fabs(d.chi1 - 1) <= kCriticalTolerance;
   d.xi_q = (std::isinf(qs) || d.slope >= 1 - kCriticalTolerance) ? inf : depth_scale(d.slope);
-  d.xi_c = critical ? inf : depth_scale(d.chi1);
+  const bool degenerate = std::isinf(qs) || (qs == 0 && d.chi1 > 1 + kCriticalTolerance);
+  if (degenerate) {
+    d.c_star = 1;
+    d.chi_c = 1;
+  } else {
+    const CorrelationFixedPoint cf = correlation_fixed_point(a, qs, d.chi1, w2, sigma_b * sigma_b);
+    d.c_star = cf.c_star;
+    d.chi_c = cf.chi_c;
+    d.c_map_evaluations = cf.evaluations;
+  }
+  // χ_c <= 1 always (C'(c*) < 1 at a stable c* < 1); within 1e-12 of 1 it is critical.
+  d.xi_c = d.chi_c >= 1 - kCriticalTolerance ? inf : depth_scale(d.chi_c);
   d.phase = critical ? "critical" : d.chi1 < 1 ? "ordered" : "chaotic";
   return d;
 }
@@ -605,4 +857,125 @@ inline Matrix<double> phase_diagram(const Activation& a, const std::vector<doubl
   return out;
 }
 
+// ---------------------------------------------------------------------------------------------
+// The input-output Jacobian's spectrum: mean and variance of its squared singular values
+// ---------------------------------------------------------------------------------------------
+
+// Weights of the network whose Jacobian is meant: W = σ_w Q with Q Haar-orthogonal (N x N), or
+// W_ij ~ N(0, σ_w² / N).
+enum class JacobianWeights { orthogonal, gaussian };
+
+// s_1 of S_{WWᵀ}(z) = σ_w^{-2} (1 + s_1 z + O(z²)) (see jacobian_moments).
+inline double weights_s1(JacobianWeights w) {
+  return w == JacobianWeights::orthogonal ? 0.0 : -1.0;
+}
+
+struct JacobianMoments {
+  double mean = 1;      // m1 = E[λ], λ an eigenvalue of J Jᵀ (a squared singular value of J)
+  double variance = 0;  // E[λ²] - m1²
+};
+
+// μ1 = E[φ'(√q z)²] and μ2 = E[φ'(√q z)⁴]; q = inf gives the limits (E[ψ'(z)^2k] of the
+// homogeneous limit ψ: for relu, elu, gelu, softplus, silu ψ = relu and both are 1/2).
+inline std::array<double, 2> derivative_moments_2_4(const Activation& a, double q) {
+  auto pl = [&](double p) {  // E[φ'^p] of a piecewise-linear activation
+    if (a.kind == Act::identity) return 1.0;
+    if (a.kind == Act::relu) return 0.5;
+    return 0.5 * (1 + std::pow(std::fabs(a.negative_slope), p));
+  };
+  if (piecewise_linear(a)) return {pl(2), pl(4)};
+  if (std::isinf(q)) {
+    const double c2 = asymptotic_constant(a);  // 0 (bounded), 1/2, or selu's scale² / 2
+    return {c2, a.kind == Act::selu ? 2 * c2 * c2 : (c2 > 0 ? 0.5 : 0.0)};
+  }
+  return gaussian_expect<2>(q, feature_scale(a), kinks(a), [&](double, double x) {
+    const double d = dphi(a, x), d2 = d * d;
+    return std::array<double, 2>{d2, d2 * d2};
+  });
+}
+
+// Mean and variance of the eigenvalues of J Jᵀ for the input-output Jacobian
+// J = ∂x^L/∂x^0 = D_L W_L ... D_1 W_1, D_l = diag(φ'(h^l)), of the depth-L network
+// h^l = W_l x^{l-1} + b_l, x^l = φ(h^l), all layers N wide, N -> inf (Pennington, Schoenholz &
+// Ganguli 2017, "Resurrecting the sigmoid in deep learning through dynamical isometry", and
+// 2018, "The emergence of spectral universality in deep networks"). Derivation:
+// clang-format off
+//   h^l_i ~ N(0, q_l) (mean field), so D_l² has the moments μ_k,l = E[φ'(√q_l z)^{2k}].
+//   W_l and D_l are asymptotically free and S-transforms multiply over free products:
+//     S_{JJᵀ}(z) = Π_l S_{D_l²}(z) S_{W_lW_lᵀ}(z).
+//   A spectrum with moments m1, m2 has S(z) = m1^{-1} (1 + (1 - m2/m1²) z + O(z²))  [from
+//   M(z) = m1 z + m2 z² + ..., S(z) = (1 + z)/z · M^{-1}(z)]. Hence
+//     S_{D_l²}(z)  = μ_1,l^{-1} (1 + (1 - μ_2,l/μ_1,l²) z + ...)
+//     S_{WWᵀ}(z)   = σ_w^{-2} (1 + s_1 z + ...),  s_1 = 0 for orthogonal W (WWᵀ = σ_w² I),
+//                    s_1 = -1 for Gaussian W (Marchenko–Pastur at ratio 1: m2 = 2 m1²)
+//   and, multiplying the L pairs and reading m1 and m2 back off S_{JJᵀ}:
+//     mean      m1       = Π_l σ_w² μ_1,l
+//     variance  m2 - m1² = m1² Σ_l (μ_2,l/μ_1,l² - 1 - s_1)
+//   With every layer at the fixed point q* (the papers' setting): m1 = χ₁^L (χ₁ = σ_w² μ_1) and
+//   m2 - m1² = m1² L (μ2/μ1² - 1 - s_1), the papers' m2 = m1² L (μ2/μ1² + 1/L - 1 - s_1).
+//   Checks: a linear orthogonal network has variance 0, a linear Gaussian one L (the product of
+//   L square Ginibre matrices: m2 = L + 1).
+// clang-format on
+// Orthogonal weights remove the 1 of Gaussian ones: only they can keep the variance small
+// (dynamical isometry needs μ2/μ1² -> 1, e.g. tanh with q* -> 0); for relu μ2/μ1² = 2.
+// Layers: without q0 every layer is at the fixed point q* = q_star(a, σ_w, σ_b) (reached from
+// q = 1), the papers' setting. With q0, the second moment of layer 1's pre-activations h^1 is
+// q0 and q_{l+1} = F(q_l): the transient towards q_star(a, σ_w, σ_b, q0), the formula applied
+// layer by layer (as predict). Once q_{l+1} = q_l exactly the remaining layers are taken at
+// once. A layer with μ_1 = 0 (then J = 0) gives mean = variance = 0.
+inline JacobianMoments jacobian_moments(const Activation& a, double sigma_w, double sigma_b,
+                                        std::int64_t depth, JacobianWeights weights,
+                                        std::optional<double> q0 = std::nullopt) {
+  a.validate();
+  check_sigma(sigma_w, "sigma_w");
+  check_sigma(sigma_b, "sigma_b");
+  if (q0) check_q(*q0, "q0");
+  if (depth < 0) throw value_error(detail::cat("depth must be >= 0, got ", depth));
+  const double w2 = sigma_w * sigma_w, b2 = sigma_b * sigma_b, s1 = weights_s1(weights);
+  JacobianMoments r;
+  if (depth == 0) return r;
+  double log_mean = 0, spread = 0;  // log m1 and Σ_l (μ2/μ1² - 1 - s_1)
+  auto add_layers = [&](double q, double count) {
+    const auto mu = derivative_moments_2_4(a, q);
+    if (mu[0] == 0 || w2 == 0) return false;  // J = 0
+    log_mean += count * std::log(w2 * mu[0]);
+    spread += count * (mu[1] / (mu[0] * mu[0]) - 1 - s1);
+    return true;
+  };
+  bool nonzero = true;
+  if (!q0) {
+    nonzero = add_layers(q_star(a, sigma_w, sigma_b).q_star, static_cast<double>(depth));
+  } else {
+    double q = *q0;
+    for (std::int64_t l = 0; l < depth && nonzero; ++l) {
+      if ((l & 63) == 63 && detail::stop_requested()) throw interrupted();
+      const double next = std::isfinite(q) ? w2 * second_moment(a, q) + b2
+                                           : std::numeric_limits<double>::infinity();
+      if (next == q) {  // a fixed point in floating point: the rest are this layer again
+        nonzero = add_layers(q, static_cast<double>(depth - l));
+        break;
+      }
+      nonzero = add_layers(q, 1.0);
+      q = std::isfinite(next) ? next : std::numeric_limits<double>::infinity();
+    }
+  }
+  if (!nonzero) return {0.0, 0.0};
+  r.mean = std::exp(log_mean);
+  // μ2 >= μ1² and s_1 <= 0 make every term >= 0; a rounding below 0 is clamped, and a zero
+  // spread stays 0 even when m1² overflows.
+  r.variance = spread > 0 ? r.mean * r.mean * spread : 0.0;
+  return r;
+}
+
 }  // namespace fastinit::theory
+
+namespace fastinit {
+template <>
+struct enum_names<theory::JacobianWeights> {
+  static constexpr const char* what = "initial weight distribution";
+  static const std::vector<std::string>& names() {
+    static const std::vector<std::string> n = {"orthogonal", "gaussian"};
+    return n;
+  }
+};
+}  // namespace fastinit

@@ -290,7 +290,7 @@ def _theory(args: argparse.Namespace) -> int:
             _say(f"  no critical sigma_w: {crit_msg}")
         head = (
             f"  {'sigma_w':>10}  {'q*':>10}  {'chi1':>10}  {'dF/dq(q*)':>10}  {'xi_q':>9}  "
-            f"{'xi_c':>9}  phase"
+            f"{'c*':>9}  {'chi_c':>9}  {'xi_c':>9}  phase"
         )
         _say(head)
         _say("  " + "-" * (len(head) - 2))
@@ -299,7 +299,8 @@ def _theory(args: argparse.Namespace) -> int:
             mark = "  <- critical" if crit is not None and abs(sw - crit) <= 1e-9 * crit else ""
             _say(
                 f"  {sw:>10.6g}  {ds['q_star']:>10.4g}  {ds['chi1']:>10.4g}  "
-                f"{ds['q_map_slope']:>10.4g}  {ds['xi_q']:>9.3g}  {ds['xi_c']:>9.3g}  "
+                f"{ds['q_map_slope']:>10.4g}  {ds['xi_q']:>9.3g}  {ds['c_star']:>9.4g}  "
+                f"{ds['chi_c']:>9.4g}  {ds['xi_c']:>9.3g}  "
                 f"{ds['phase']} ({ds['kind']} q*){mark}"
             )
         if args.depth:
@@ -316,8 +317,10 @@ def _theory(args: argparse.Namespace) -> int:
     _say(
         "q*: fixed point of the length map F(q) = sigma_w^2 E[phi(sqrt(q) z)^2] + sigma_b^2; "
         "chi1 = sigma_w^2 E[phi'(sqrt(q*) z)^2],\nthe per-layer factor of ||dL/dz||^2 (<1 "
-        "ordered: vanishing; >1 chaotic: exploding); xi_q = -1/log F'(q*), xi_c = -1/log chi1 "
-        "(depth scales in layers)."
+        "ordered: vanishing; >1 chaotic: exploding); xi_q = -1/log F'(q*);\nc* = the stable fixed "
+        "point of the correlation map at q* (1 unless chaotic), chi_c = its slope there, "
+        "xi_c = -1/log chi_c\n(depth scales in layers; networks deeper than about 6 xi_c do not "
+        "train)."
     )
     return 0
 
