@@ -121,3 +121,27 @@ def test_diagnose_accepts_a_sequential() -> None:
     assert d.loss == pytest.approx(expected.item(), rel=1e-5)
     with pytest.raises(TypeError, match="fastinit.MLP or a torch.nn.Sequential"):
         fi.diagnose("net", X, y)
+
+
+def test_overflowed_relu_network_has_nan_gradients_as_in_torch() -> None:
+    """A network whose forward pass overflows reports NaN gradients (ReLU passes a NaN through,
+    as torch's relu and threshold_backward do), never a reassuring 0."""
+    net = fi.MLP(
+        [256] * 41 + [10],
+        activation="relu",
+        output="softmax",
+        init="normal",
+        generator=fi.Generator(0),
+    )
+    X = fi.init.normal((16, 256), generator=fi.Generator(1))
+    y = np.arange(16) % 10
+    d = fi.diagnose(net, X, y)
+    grads = np.array([row["grad_z_norm"] for row in d.layers])
+    seq = net.to_torch()
+    Xt = torch.from_numpy(X).requires_grad_(True)
+    torch.nn.functional.cross_entropy(seq(Xt), torch.from_numpy(y)).backward()
+    assert torch.isnan(Xt.grad).all()
+    assert np.isnan(grads[:-1]).all(), grads
+    _, g = net.loss_and_grad(X, y)
+    first = seq[0].weight.grad.numpy()
+    assert np.isnan(g.weights[0]).all() and np.isnan(first).all()

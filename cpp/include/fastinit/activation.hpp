@@ -143,10 +143,12 @@ struct Tanh {
   template <class Z, class A> static void block(const Z& z, A& a, const P&) { a = z.tanh(); }
 };
 
+// Like PyTorch's relu and threshold_backward, a NaN z stays NaN and passes dA through (z <= 0
+// is false), so an overflowed network's gradients read NaN, not 0.
 struct Relu {
-  template <class T> static T f(T x, const P&) { return x > 0 ? x : T(0); }
+  template <class T> static T f(T x, const P&) { return x <= 0 ? T(0) : x; }
   template <class T> static T df(T x, const P&) { return x > 0 ? T(1) : T(0); }
-  template <class T> static T dz(T dA, T z, T, const P&) { return z > 0 ? dA : T(0); }
+  template <class T> static T dz(T dA, T z, T, const P&) { return z <= 0 ? T(0) : dA; }
   template <class Z, class A> static void block(const Z& z, A& a, const P&) {
     a = z.max(typename A::Scalar(0));
   }
