@@ -116,7 +116,7 @@ def _c_map_reference(act: object, c: float, q: float, sw: float, sb: float) -> f
     return float(qab / (sw**2 * np.sum(w * np.tanh(math.sqrt(q) * x) ** 2) + sb**2))
 
 
-def test_correlation_prediction_hook(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_correlation_prediction(monkeypatch: pytest.MonkeyPatch) -> None:
     # Pairs of inputs with correlation 0.8 through a wide chaotic tanh network: the measured c_l
     # follow the c-map (seeds 0-2 when written: within 0.007 on the hidden layers, 0.025 on the
     # 10-unit output layer).
@@ -134,16 +134,22 @@ def test_correlation_prediction_hook(monkeypatch: pytest.MonkeyPatch) -> None:
         dtype=np.float64,
         generator=fi.Generator(0),
     )
-    monkeypatch.delattr(theory, "c_map", raising=False)
-    d = fi.diagnose(net, X, generator=fi.Generator(1))
-    assert all(math.isnan(r["predicted_correlation"]) for r in d.layers)  # no c-map: NaN
-    monkeypatch.setattr(theory, "c_map", _c_map_reference, raising=False)
+    for c, q in ((0.8, 0.5), (0.3, 2.0), (-0.5, 1.0)):  # the library's c-map is the paper's
+        assert theory.c_map("tanh", c, q, 1.5, 0.3) == pytest.approx(
+            _c_map_reference("tanh", c, q, 1.5, 0.3), abs=1e-6
+        )
     d = fi.diagnose(net, X, generator=fi.Generator(1))
     measured = np.array([r["correlation"] for r in d.layers])
     predicted = np.array([r["predicted_correlation"] for r in d.layers])
     np.testing.assert_allclose(predicted[:-1], measured[:-1], atol=0.015)
     assert abs(predicted[-1] - measured[-1]) < 0.05
     assert measured[0] - measured[-2] > 0.03  # the correlation does move: the check has teeth
+    # the same prediction from the paper's map by hand
+    monkeypatch.setattr(theory, "c_map", _c_map_reference)
+    by_hand = fi.diagnose(net, X, generator=fi.Generator(1))
+    np.testing.assert_allclose(
+        predicted, [r["predicted_correlation"] for r in by_hand.layers], atol=1e-6
+    )
 
 
 # ------------------------------------------------------------------ verdict bound and wording

@@ -263,18 +263,17 @@ def _predict_correlations(
 ) -> np.ndarray:
     """Predicted two-input correlation c_l, l = 1..L, from the measured input correlation ``c0``.
 
-    PREDICTION HOOK: filled with NaN until ``fastinit.theory.c_map(act, c, q, sigma_w, sigma_b)``
-    exists; then it is used as the map from layer l's correlation c and second moment q (the
-    predicted q_l) to layer l+1's correlation, with layer l+1's sigma_w and sigma_b. Layer 1 is
-    linear in the input: c_1 = (sigma_w,1**2 c0 q0 + sigma_b,1**2) / (sigma_w,1**2 q0 +
-    sigma_b,1**2).
+    ``fastinit.theory.c_map(act, c, q, sigma_w, sigma_b)`` maps layer l's correlation c and
+    second moment q (the predicted q_l) to layer l+1's correlation, with layer l+1's sigma_w and
+    sigma_b. Layer 1 is linear in the input: c_1 = (sigma_w,1**2 c0 q0 + sigma_b,1**2) /
+    (sigma_w,1**2 q0 + sigma_b,1**2).
     """
     from . import theory
 
     c = np.full(len(sw), np.nan)
-    c_map = getattr(theory, "c_map", None)
-    if c_map is None or not np.isfinite(c0):
+    if not np.isfinite(c0):
         return c
+    c_map = theory.c_map
     with np.errstate(all="ignore"):
         c[0] = (sw[0] ** 2 * c0 * q0 + sb[0] ** 2) / (sw[0] ** 2 * q0 + sb[0] ** 2)
     for l in range(1, len(sw)):

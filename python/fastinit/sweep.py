@@ -11,6 +11,7 @@ With ``data=`` the sweep trains on a classification data set (``"digits"``, ``(X
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import math
 import os
@@ -142,6 +143,18 @@ class _Data:
 
 
 def _load_digits() -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's digits (1797 x 64, labels 0..9), read straight from the file scikit-learn
+    ships (importing scikit-learn takes seconds), through ``load_digits`` if the file moved."""
+    try:
+        spec = importlib.util.find_spec("sklearn")  # locates the package without importing it
+    except (ImportError, ValueError):
+        spec = None
+    for loc in (spec.submodule_search_locations or []) if spec is not None else []:
+        f = Path(loc) / "datasets" / "data" / "digits.csv.gz"
+        if f.is_file():
+            d = np.loadtxt(f, delimiter=",")
+            if d.ndim == 2 and d.shape == (1797, 65):
+                return d[:, :-1], d[:, -1].astype(np.int64)
     datasets = require("sklearn.datasets", purpose="fastinit.sweep(data='digits')")
     X, y = datasets.load_digits(return_X_y=True)
     return np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.int64)
@@ -159,8 +172,11 @@ def _split(n: int, test_fraction: float) -> tuple[np.ndarray, np.ndarray]:
     return perm[n_test:], perm[:n_test]
 
 
-def _prepare_data(data: Any, dtype: Any, test_fraction: float, standardize: Any) -> _Data:
+def _prepare_data(data: Any, dtype: Any, test_fraction: Any, standardize: Any) -> _Data:
     """Check, split, standardize and convert ``data`` (see :func:`sweep`)."""
+    tf = _args.real("test_fraction", test_fraction)
+    if not 0.0 < tf < 1.0:
+        raise ValueError(f"argument 'test_fraction': must be in (0, 1), got {tf}")
     if isinstance(data, str):
         if data not in DATASETS:
             raise ValueError(
@@ -195,7 +211,7 @@ def _prepare_data(data: Any, dtype: Any, test_fraction: float, standardize: Any)
         Xte = np.asarray(parts[2], dtype=np.float64)
         yte = np.asarray(parts[3]).astype(np.int64)
     else:
-        train, test = _split(len(y), test_fraction)
+        train, test = _split(len(y), tf)
         Xtr, ytr, Xte, yte = X[train], y[train], X[test], y[test]
     if standardize is None:
         standardize = len(parts) == 2
@@ -211,6 +227,34 @@ def _prepare_data(data: Any, dtype: Any, test_fraction: float, standardize: Any)
         np.ascontiguousarray(yte),
     )
     return _Data(name, arrays, int(features), int(classes))
+
+
+def load_data(
+    data: str | Sequence[Any] = "digits",
+    *,
+    test_fraction: float = 0.2,
+    standardize: bool | None = None,
+    dtype: npt.DTypeLike = np.float32,
+) -> dict[str, Any]:
+    """The training and held-out splits a data sweep trains and tests on (see :func:`sweep`:
+    the same split, standardization and checks): ``{"name", "X_train", "y_train", "X_test",
+    "y_test", "features", "classes"}``."""
+    d = _prepare_data(
+        data,
+        _args.float_dtype(dtype),
+        test_fraction,
+        _args.optional_bool("standardize", standardize),
+    )
+    Xtr, ytr, Xte, yte = d.arrays
+    return {
+        "name": d.name,
+        "X_train": Xtr,
+        "y_train": ytr,
+        "X_test": Xte,
+        "y_test": yte,
+        "features": d.features,
+        "classes": d.classes,
+    }
 
 
 def _shapes(
@@ -439,9 +483,6 @@ def sweep(
                 "argument 'steps': steps is the synthetic sweep's full-batch training; with "
                 "data=, use epochs="
             )
-        tf = _args.real("test_fraction", test_fraction)
-        if not 0.0 < tf < 1.0:
-            raise ValueError(f"argument 'test_fraction': must be in (0, 1), got {tf}")
         common.update(
             epochs=_args.integer("epochs", _EPOCHS if epochs is None else epochs, 1),
             batch_size=_args.size(
@@ -454,7 +495,7 @@ def sweep(
             raise ValueError(
                 f"argument 'diverge_factor': must be >= 1, got {common['diverge_factor']}"
             )
-        ds = _prepare_data(data, dt, tf, _args.optional_bool("standardize", standardize))
+        ds = _prepare_data(data, dt, test_fraction, _args.optional_bool("standardize", standardize))
     configs, cores = _configs(
         _as_list(init),
         _as_list(activation),
@@ -594,5 +635,6 @@ __all__ = [
     "SCHEMES",
     "SPLIT_SEED",
     "Results",
+    "load_data",
     "sweep",
 ]

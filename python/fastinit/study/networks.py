@@ -49,6 +49,33 @@ def build_network(
     )
 
 
+def sigma_network(
+    weights: str,
+    activation: str,
+    sizes: Sequence[int],
+    sigma_w: float,
+    sigma_b: float,
+    generator: fi.Generator,
+    *,
+    output: str = "linear",
+) -> fi.MLP:
+    """The ``sigma`` scheme's network with Gaussian weights (W ~ N(0, sigma_w^2 / fan_in)) or
+    with orthogonal ones of the same scale (W = sigma_w Q, Q Haar-orthogonal: the dynamical
+    isometry networks); biases ~ N(0, sigma_b^2) either way."""
+    if weights == "gaussian":
+        return build_network(
+            "sigma", activation, sizes, generator, output=output, sigma_w=sigma_w, sigma_b=sigma_b
+        )
+    if weights != "orthogonal":
+        raise ValueError(f"unknown weights {weights!r}; valid: orthogonal, gaussian")
+    net = fi.MLP(list(sizes), activation=activation, output=output, init="zeros")
+    for k in range(len(sizes) - 1):
+        shape = (sizes[k + 1], sizes[k])
+        net.weights[k] = fi.init.orthogonal(shape, gain=sigma_w, generator=generator)
+        net.biases[k] = fi.init.normal(sizes[k + 1], std=sigma_b, generator=generator)
+    return net
+
+
 def init_description(
     init: str, activation: str, *, std: float = 1.0, sigma_w: float = 1.0, sigma_b: float = 0.0
 ) -> str:
@@ -66,4 +93,4 @@ def init_description(
     return init
 
 
-__all__ = ["build_network", "init_description"]
+__all__ = ["build_network", "init_description", "sigma_network"]

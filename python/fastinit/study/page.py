@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 import fastinit as fi
 from fastinit.plot import display_name, unique
 
@@ -118,7 +120,9 @@ def _depth_figures(figures: Mapping[str, Path], depths: Sequence[int]) -> list[s
                 "of magnitude per layer with ReLU (an x marks the layer after which it overflows), "
                 "Xavier with ReLU falls steadily, He with ReLU and Xavier with tanh stay flat. "
                 "All-zero weights give zero activations (or the constant 0.5 for sigmoid) and zero "
-                "gradients below the output: nothing to draw on a log axis, and nothing to learn."
+                "gradients below the output, drawn as triangles on the bottom edge (a log axis has "
+                "no 0): nothing to learn. Each scheme has its own colour, line style and marker, "
+                "so lines that coincide (He, orthogonal and LSUV often do) stay apart."
                 "</figcaption></figure>"
             )
     if "histograms" in figures:
@@ -192,8 +196,90 @@ def _phase(figures: Mapping[str, Path], p: Mapping[str, Any], critical: bool) ->
     return parts
 
 
+def _trainability_observations(t: Mapping[str, Any]) -> list[str]:
+    """What the trainability run shows: the best sigma_w^2 at each depth, and where the
+    deepest networks still learn."""
+    acc = np.asarray(t["accuracy"], dtype=np.float64)
+    sw2, depths = t["sigma_w2"], t["depths"]
+    out = []
+    for i, d in enumerate(depths):
+        row = acc[i]
+        if np.isfinite(row).any():
+            j = int(np.nanargmax(row))
+            out.append(
+                f"depth {d}: best σ_w² = {sw2[j]:g} ({row[j]:.2f}), worst {np.nanmin(row):.2f}"
+            )
+    return out
+
+
+def _papers(papers: Mapping[str, Any], figures: Mapping[str, Path]) -> list[str]:
+    parts: list[str] = []
+    t = papers["trainability"]
+    cfg = t["config"]
+    parts.append("<h2>Trainability: how deep can a network be and still learn?</h2>")
+    parts.append(
+        (
+            f'<figure><img src="{e(figures["trainability"].name)}" alt="trainability">'
+            if "trainability" in figures
+            else "<figure>"
+        )
+        + "<figcaption>Schoenholz et al. (2017), Fig. 5, on scikit-learn's digits: the test "
+        f"accuracy (held-out 20%) of {cfg['activation']} networks of width {cfg['width']} with "
+        f"weights N(0, σ_w²/fan_in) and biases N(0, σ_b² = {cfg['sigma_b'] ** 2:.3g}), trained "
+        f"with SGD (lr {cfg['lr']:g}, batch {cfg['batch_size']}, {cfg['epochs']} epochs), over "
+        "σ_w² (x) and depth (y). The dashed line is 6 ξ_c, six correlation depth scales of the "
+        "mean-field theory (ξ_c = −1/ln χ_c at the correlation fixed point c*, positive on both "
+        "sides of the edge of chaos and infinite on it; the dotted line). What to look for: "
+        "shallow networks train at every σ_w²; as depth grows the trainable band narrows onto "
+        "the edge of chaos, and networks deeper than about 6 ξ_c stay near chance (two inputs' "
+        "correlations have converged to c* by then, so the output no longer tells the inputs "
+        "apart). On this small data set and short training the boundary is softer than in the "
+        "paper (MNIST, many more steps), but its shape is the same. This run: "
+        + "; ".join(e(o) for o in _trainability_observations(t))
+        + ".</figcaption></figure>"
+    )
+    sp = papers["jacobian_spectra"]
+    parts.append("<h2>Dynamical isometry: the Jacobian's singular values</h2>")
+    rows = "".join(
+        f"<tr><td>{e(c['activation'])}</td><td>{e(c['weights'])}</td><td>{c['depth']}</td>"
+        f"<td>{c['measured']['mean']:.3g}</td><td>{c['theory']['mean']:.3g}</td>"
+        f"<td>{c['measured']['variance']:.3g}</td><td>{c['theory']['variance']:.3g}</td></tr>"
+        for c in sp["cases"]
+    )
+    parts.append(
+        (
+            f'<figure><img src="{e(figures["jacobian_spectra"].name)}" alt="Jacobian spectra">'
+            if "jacobian_spectra" in figures
+            else "<figure>"
+        )
+        + "<figcaption>Pennington, Schoenholz &amp; Ganguli (2017), Fig. 1: the density of the "
+        "singular values of the input-output Jacobian J = ∂A_L/∂x (log10 scale), measured by "
+        f'<code>fastinit.diagnose(net, X, jacobian="hidden")</code> on networks of width '
+        f"{sp['width']} at {sp['points']} inputs each, the inputs at the length map's fixed "
+        "point q*. Top: tanh at its critical σ_w (χ₁ = 1); bottom: ReLU with He's σ_w = √2. "
+        "Solid: orthogonal weights; dashed: Gaussian. What to look for: every network is "
+        "critical, so the mean squared singular value stays about 1 at every depth, but only "
+        "orthogonal tanh keeps the whole spectrum near 1 (dynamical isometry); Gaussian "
+        "weights spread it over decades as depth grows, and ReLU spreads it with either "
+        "weights. The table compares the measured moments of σ² with the free-probability "
+        "predictions of <code>fastinit.theory.jacobian_moments</code> (finite width and few "
+        "inputs make the measured variance noisy at large depth).</figcaption></figure>"
+    )
+    parts.append(
+        '<table class="detail"><tr><th>activation</th><th>weights</th><th>depth</th>'
+        "<th>E[σ²] measured</th><th>theory</th><th>Var[σ²] measured</th><th>theory</th></tr>"
+        + rows
+        + "</table>"
+    )
+    return parts
+
+
 def _files(
-    rows: Sequence[Mapping[str, Any]], training: Mapping[str, Any] | None, quick: bool, seed: int
+    rows: Sequence[Mapping[str, Any]],
+    training: Mapping[str, Any] | None,
+    quick: bool,
+    seed: int,
+    papers: bool = False,
 ) -> list[str]:
     parts: list[str] = []
     parts += [
@@ -211,6 +297,11 @@ def _files(
         parts.append(
             '<li><a href="training.json">training.json</a>: per-step loss and gradient '
             "norm of every training run</li>"
+        )
+    if papers:
+        parts.append(
+            '<li><a href="papers.json">papers.json</a>: the trainability grid and the Jacobian '
+            "singular values with their measured and predicted moments</li>"
         )
     parts += [
         "</ul>",
@@ -233,6 +324,7 @@ def render_page(
     seed: int,
     timing: Mapping[str, float],
     critical: bool,
+    papers: Mapping[str, Any] | None = None,
 ) -> str:
     """The whole ``index.html``: every figure in ``figures`` (by name), the tables of ``rows``
     (``verdict_table``) and of ``training`` (``train_digits``), the ``notes`` of the run."""
@@ -242,7 +334,9 @@ def render_page(
     if training is not None:
         parts += _training(training, figures)
     parts += _phase(figures, p, critical)
-    parts += _files(rows, training, quick, seed)
+    if papers is not None:
+        parts += _papers(papers, figures)
+    parts += _files(rows, training, quick, seed, papers is not None)
     return "\n".join(parts)
 
 

@@ -17,6 +17,8 @@ import fastinit as fi
 from fastinit.optional import require
 from fastinit.plot import new_figure, save_figure
 
+from .networks import sigma_network
+
 #: how many correlation depth scales a network can be deep and still train (Schoenholz et al.)
 XI_C_MULTIPLE = 6.0
 
@@ -156,26 +158,11 @@ def plot_trainability(path: str | os.PathLike[str], result: Mapping[str, Any]) -
     return save_figure(fig, path)
 
 
-def _network(
-    activation: str, weights: str, sigma_w: float, sigma_b: float, width: int, depth: int, g: Any
-) -> fi.MLP:
-    """``depth`` hidden layers of ``width`` with W = sigma_w Q (Q Haar-orthogonal) or
-    W ~ N(0, sigma_w^2 / width), and b ~ N(0, sigma_b^2)."""
-    net = fi.MLP([width] * (depth + 2), activation=activation, output="linear", generator=g)
-    if weights == "gaussian":
-        fi.init_network_(net, "sigma", generator=g, sigma_w=sigma_w, sigma_b=sigma_b)
-        return net
-    for k in range(depth + 1):
-        net.weights[k] = fi.init.orthogonal((width, width), gain=sigma_w, generator=g)
-        net.biases[k] = fi.init.normal(width, std=sigma_b, generator=g)
-    return net
-
-
 def jacobian_spectra(
     depths: Sequence[int] = (4, 16, 64),
     width: int = 200,
     points: int = 8,
-    tanh_sigma_b: float = 0.05,
+    tanh_sigma_b: float = 0.01,
     seed: int = 0,
 ) -> dict[str, Any]:
     """Singular values of J = dA_L / dx (``fastinit.diagnose(..., jacobian="hidden")``) of
@@ -198,7 +185,7 @@ def jacobian_spectra(
         for weights in ("orthogonal", "gaussian"):
             for depth in depths:
                 gn, gx = g.spawn(2)
-                net = _network(act, weights, sw, sb, width, int(depth), gn)
+                net = sigma_network(weights, act, [width] * (int(depth) + 2), sw, sb, gn)
                 X = fi.init.normal((points, width), std=math.sqrt(x_var), generator=gx)
                 d = fi.diagnose(net, X, jacobian="hidden", jacobian_points=points)
                 cases.append(
@@ -238,9 +225,7 @@ def plot_jacobian_spectra(path: str | os.PathLike[str], result: Mapping[str, Any
         sv = np.log10(sv[np.isfinite(sv) & (sv > 0)])
         color, ls = _WEIGHT_STYLE[c["weights"]]
         if sv.size:
-            ax.hist(
-                sv, bins=40, density=True, histtype="step", color=color, ls=ls, lw=1.6
-            )
+            ax.hist(sv, bins=40, density=True, histtype="step", color=color, ls=ls, lw=1.6)
         th, me = c["theory"], c["measured"]
         y0 = 0.95 if c["weights"] == "orthogonal" else 0.72
         ax.text(
@@ -253,11 +238,8 @@ def plot_jacobian_spectra(path: str | os.PathLike[str], result: Mapping[str, Any
             va="top",
             color=color,
         )
-        if i == 0 or True:
-            sw, sb = c["sigma_w"], c["sigma_b"]
-            ax.set_title(
-                f"{c['activation']} σ_w={sw:.3g} σ_b={sb:.3g}, depth {c['depth']}", fontsize=8
-            )
+        sw, sb = c["sigma_w"], c["sigma_b"]
+        ax.set_title(f"{c['activation']} σ_w={sw:.3g} σ_b={sb:.3g}, depth {c['depth']}", fontsize=8)
         if i == len(acts) - 1:
             ax.set_xlabel("log10 singular value of J")
         if j == 0:

@@ -28,6 +28,14 @@ FULL: dict[str, Any] = {
     "hist_width": 256,
     "hist_batch": 512,
     "phase_grid": (161, 81),
+    # the papers' figures: trainability on digits (Schoenholz et al. 2017, Fig. 5) and the
+    # Jacobian's singular values (Pennington et al. 2017, Fig. 1)
+    "trainability_sigma_w2": (1.0, 1.333, 1.667, 2.0, 2.333, 2.667, 3.0, 3.333, 3.667, 4.0),
+    "trainability_depths": (4, 8, 16, 32, 48, 64),
+    "trainability_width": 64,
+    "trainability_epochs": 10,
+    "jacobian_depths": (4, 16, 64),
+    "jacobian_width": 200,
 }
 QUICK: dict[str, Any] = {
     **FULL,
@@ -41,6 +49,12 @@ QUICK: dict[str, Any] = {
     "hist_width": 64,
     "hist_batch": 256,
     "phase_grid": (61, 31),
+    "trainability_sigma_w2": (1.0, 1.75, 2.5, 4.0),
+    "trainability_depths": (4, 16, 32),
+    "trainability_width": 32,
+    "trainability_epochs": 4,
+    "jacobian_depths": (4, 16),
+    "jacobian_width": 64,
 }
 
 

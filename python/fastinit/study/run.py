@@ -3,6 +3,7 @@ tables and ``index.html`` in one folder)."""
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -17,6 +18,7 @@ from fastinit.plot import plot_depth_profiles, scheme_label
 
 from .figures import plot_histograms, plot_training
 from .page import render_page
+from .papers import jacobian_spectra, plot_jacobian_spectra, plot_trainability, trainability
 from .params import CRITICAL, TRAIN_INITS, study_parameters
 from .phase import plot_phase_diagram
 from .tables import merge_results, verdict_table
@@ -161,6 +163,38 @@ class _Report:
         self.files["training.json"] = write_json(self.out / "training.json", training)
         return training
 
+    def papers(self, seed: int, threads: int | None, plots: bool) -> dict[str, Any]:
+        """The papers' experiments: trainability on digits and the Jacobian spectra."""
+        p = self.p
+        self.say("trainability on digits: sigma_w^2 x depth, tanh ...")
+        t = time.perf_counter()
+        train = trainability(
+            "tanh",
+            sigma_w2=p["trainability_sigma_w2"],
+            depths=p["trainability_depths"],
+            sigma_b=math.sqrt(0.05),
+            width=p["trainability_width"],
+            epochs=p["trainability_epochs"],
+            seed=seed,
+            threads=threads,
+        )
+        if plots:
+            self.figures["trainability"] = plot_trainability(self.out / "trainability.png", train)
+        self.timing["trainability"] = time.perf_counter() - t
+        self.say("Jacobian spectra: orthogonal vs Gaussian weights ...")
+        t = time.perf_counter()
+        spectra = jacobian_spectra(
+            depths=p["jacobian_depths"], width=p["jacobian_width"], seed=seed
+        )
+        if plots:
+            self.figures["jacobian_spectra"] = plot_jacobian_spectra(
+                self.out / "jacobian_spectra.png", spectra
+            )
+        self.timing["jacobian_spectra"] = time.perf_counter() - t
+        out = {"trainability": train, "jacobian_spectra": spectra}
+        self.files["papers.json"] = write_json(self.out / "papers.json", out)
+        return out
+
     def phase_diagram(self) -> None:
         self.say("figure: mean-field phase diagram")
         t = time.perf_counter()
@@ -188,7 +222,8 @@ def write_report(
 ) -> dict[str, Any]:
     """Run the study (unless ``results`` of :func:`run_study` are given) and write the report
     folder: ``depth_profiles_d<depth>.png`` (one per depth), ``histograms.png``, ``training.png``,
-    ``phase_diagram.png`` (when ``fastinit.theory`` is available), ``results.csv`` +
+    ``phase_diagram.png``, ``trainability.png`` and ``jacobian_spectra.png`` (their numbers in
+    ``papers.json``; these and the training runs only with ``train``), ``results.csv`` +
     ``results_layers.csv``, ``results.json`` (strict JSON: inf / NaN written as null),
     ``training.json`` and ``index.html``. ``overrides`` are :func:`study_parameters`;
     ``sweep_seconds`` is the time the given ``results`` took (shown in the report).
@@ -223,11 +258,22 @@ def write_report(
     training = rep.training(seed, progress, plots) if train else None
     if plots:
         rep.phase_diagram()
+    papers = rep.papers(seed, threads, plots) if train else None
     # the whole run: a sweep made before this call (sweep_seconds) counts, as it does when run here
     rep.timing["total"] = time.perf_counter() - t_start + (sweep_seconds or 0.0)
     critical = any(r["scheme"] == CRITICAL for r in rows)
     page = render_page(
-        rep.p, rows, rep.figures, training, rep.notes, depths, quick, seed, rep.timing, critical
+        rep.p,
+        rows,
+        rep.figures,
+        training,
+        rep.notes,
+        depths,
+        quick,
+        seed,
+        rep.timing,
+        critical,
+        papers,
     )
     index = out / "index.html"
     index.write_text(page, encoding="utf-8")
