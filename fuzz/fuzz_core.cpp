@@ -453,6 +453,8 @@ fi::Activation fuzz_activation(Input& in) {
   if (in.flag()) a.alpha = in.f64();
   if (in.flag()) a.beta = in.f64();
   if (in.flag()) a.threshold = in.f64();
+  if (in.flag()) a.min_val = in.f64();
+  if (in.flag()) a.max_val = in.f64();
   return a;
 }
 
@@ -505,7 +507,7 @@ void area_mlp(Input& in) {
   }
   fi::Params<T> grads(sizes);
   try {
-    switch (in.u8() % 8) {
+    switch (in.u8() % 10) {
       case 0: {
         fi::Matrix<T> Pm(N, K);
         net->predict(X, Pm);
@@ -607,7 +609,7 @@ void area_theory(Input& in) {
   const double x1 = in.f64();
   const double x2 = in.f64();
   try {
-    switch (in.u8() % 8) {
+    switch (in.u8() % 10) {
       case 0: (void)th::q_map(a, x0, x1, x2); break;
       case 1: (void)th::q_map_slope(a, x0, x1); break;
       case 2: (void)th::chi(a, x0, x1); break;
@@ -615,6 +617,13 @@ void area_theory(Input& in) {
       case 4: (void)th::depth_scales(a, x0, x1, x2); break;
       case 5: (void)th::critical_sigma_w(a, x0, x1); break;
       case 6: (void)th::predict(a, x0, x1, x2, in.range(-1, 40)); break;
+      case 7: (void)th::c_map(a, x0, x1, x2, in.f64()); break;
+      case 8:
+        (void)th::jacobian_moments(
+            a, x0, x1, in.range(-1, 40),
+            in.flag() ? th::JacobianWeights::orthogonal : th::JacobianWeights::gaussian,
+            in.flag() ? std::optional<double>(x2) : std::nullopt);
+        break;
       default: {
         std::vector<double> sw = {x0, 1.0}, sb = {x1};
         (void)th::phase_diagram(a, sw, sb, x2);

@@ -556,6 +556,21 @@ _THEORY: dict[str, tuple[Callable[..., Any], dict[str, Any], dict[str, Arg]]] = 
         {"q": R, "sigma_w": R},
     ),
     "chi": (theory.chi, {"activation": "tanh", "q": 1.0, "sigma_w": 1.0}, {"q": R, "sigma_w": R}),
+    "c_map": (
+        theory.c_map,
+        {"activation": "tanh", "c": 0.5, "q": 1.0, "sigma_w": 1.0, "sigma_b": 0.1},
+        {"c": R, "q": R, "sigma_w": R, "sigma_b": R},
+    ),
+    "jacobian_moments": (
+        theory.jacobian_moments,
+        {"activation": "tanh", "sigma_w": 1.0, "sigma_b": 0.1, "depth": 3},
+        {
+            "sigma_w": R,
+            "sigma_b": R,
+            "depth": Arg("int", huge=False),
+            "q0": Arg("real", optional=True),
+        },
+    ),
     "fixed_point": (
         theory.fixed_point,
         {"activation": "tanh", "sigma_w": 1.5, "sigma_b": 0.1},

@@ -12,6 +12,9 @@ Gaussian weights add about depth * mean^2 to the variance and orthogonal ones do
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
+import textwrap
 
 import fastinit as fi
 import numpy as np
@@ -156,3 +159,28 @@ def test_bad_arguments() -> None:
         T.jacobian_moments("tanh", 1.0, 0.0, 3, q0=-1.0)
     with pytest.raises(ValueError, match="sigma_w"):
         T.jacobian_moments("tanh", -1.0, 0.0, 3)
+
+
+def test_ctrl_c_stops_a_long_layer_by_layer_call() -> None:
+    # tanh at sigma_w = 1 without bias: q_l creeps to 0 and never repeats, so 10^9 layers would
+    # take hours; SIGINT must stop it within half a second
+    code = textwrap.dedent(
+        """
+        import os, signal, threading, time
+        import fastinit as fi
+        threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+        t = time.monotonic()
+        try:
+            fi.theory.jacobian_moments("tanh", 1.0, 0.0, 10**9, q0=1.0)
+            print("finished")
+        except KeyboardInterrupt:
+            print(f"interrupted {time.monotonic() - t - 0.3:.3f}")
+        print(fi.theory.jacobian_moments("tanh", 1.0, 0.0, 3)["mean"])
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    ).stdout.split()
+    assert out[0] == "interrupted", out
+    assert float(out[1]) < 0.5
+    assert float(out[2]) == pytest.approx(1.0, rel=1e-12)

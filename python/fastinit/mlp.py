@@ -202,7 +202,8 @@ class MLP(_Layered):
     """A fully connected network ``layer_sizes = [D_0, ..., D_L]``.
 
     ``activation`` names the hidden activation (one for all, or a list per hidden layer; a
-    ``(name, params)`` pair sets ``negative_slope`` / ``alpha`` / ``beta`` / ``threshold``).
+    ``(name, params)`` pair sets ``negative_slope`` / ``alpha`` / ``beta`` / ``threshold`` /
+    ``min_val`` / ``max_val``).
     ``output`` is ``"linear"`` (MSE), ``"sigmoid"`` (binary cross-entropy) or ``"softmax"``
     (cross-entropy; integer labels or one-hot rows). ``init`` names any initializer of
     :mod:`fastinit.init` (or is a callable ``f(w, generator=g)``), applied to every weight
@@ -444,8 +445,9 @@ class MLP(_Layered):
         copied exactly (float32 or float64, as the Linears are).
 
         Between two Linears: one of ReLU, LeakyReLU, Tanh, Sigmoid, ELU, SELU, GELU (exact erf
-        form), Softplus, Softsign, SiLU, Identity, or nothing (identity); their parameters
-        (``negative_slope``, ``alpha``, ``beta``, ``threshold``) are kept. After the last Linear:
+        form), Softplus, Softsign, SiLU, Hardtanh, Identity, or nothing (identity); their
+        parameters (``negative_slope``, ``alpha``, ``beta``, ``threshold``, ``min_val``,
+        ``max_val``) are kept. After the last Linear:
         nothing (``output="linear"``), Sigmoid (``"sigmoid"``) or Softmax over the last dim
         (``"softmax"``). Any other module, or a Linear without bias, is a ValueError naming it.
         """
@@ -463,7 +465,10 @@ class MLP(_Layered):
     def to_torch(self) -> Any:
         """A ``torch.nn.Sequential`` computing the same function (Linear layers of this dtype
         holding copies of the parameters; the output activation as a final Sigmoid / Softmax);
-        ``MLP.from_torch(net.to_torch())`` gives this network back exactly."""
+        ``MLP.from_torch(net.to_torch())`` gives this network back exactly. ``erf`` has no
+        torch.nn module (torch only has the function ``torch.erf``): a network using it raises
+        ValueError rather than getting a module of fastinit's that ``from_torch`` of another
+        program could not read back."""
         from .torch import _to_sequential
 
         return _to_sequential(

@@ -27,7 +27,13 @@ from fastinit.plot import (
 from .networks import build_network
 from .training import train_digits
 
-_BOUNDED = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "softsign": (-1.0, 1.0)}
+_BOUNDED = {
+    "tanh": (-1.0, 1.0),
+    "sigmoid": (0.0, 1.0),
+    "softsign": (-1.0, 1.0),
+    "erf": (-1.0, 1.0),
+    "hardtanh": (-1.0, 1.0),  # the study uses PyTorch's default bounds
+}
 
 
 def layer_activations(
