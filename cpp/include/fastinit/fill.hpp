@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <utility>
 
 #include "errors.hpp"
 #include "generator.hpp"
@@ -24,6 +25,10 @@
 #include "special.hpp"
 #include "transforms.hpp"
 #include "types.hpp"
+
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
 
 namespace fastinit {
 
@@ -53,11 +58,56 @@ void run_fill(T* out, std::size_t n, Generator& gen, Kernel&& kernel) {
         std::copy(tmp, tmp + ne, out + e0);
       }
     }
+#if defined(__AVX2__)
+    _mm_sfence();  // the piece's streaming stores (if any) are done before it reports
+#endif
   });
 }
 
 inline void check_finite(const char* fn, const char* arg, double v) {
   if (!std::isfinite(v)) throw value_error(cat(fn, ": ", arg, " must be finite, got ", v));
+}
+
+// Large outputs are written with streaming (non-temporal) stores where the target has them: a
+// fill far larger than the caches would otherwise read every line for ownership before writing
+// it (about half the write bandwidth). Only the store instruction changes, never a value.
+inline constexpr std::size_t kStreamBytes = std::size_t{8} << 20;
+inline bool use_streaming(std::size_t bytes) { return bytes >= kStreamBytes; }
+
+// dst[4 j + l] = t[l][j] for the B blocks of a batch (elements in block order).
+inline void store_interleaved4(const float (&t)[4][philox::B], float* dst, bool stream) {
+#if defined(__AVX2__)
+  // a piece may start at any block: stream only where dst itself is 32-byte aligned
+  const bool aligned = stream && reinterpret_cast<std::uintptr_t>(dst) % 32 == 0;
+  for (int j = 0; j < philox::B; j += 8) {
+    const __m256 r0 = _mm256_load_ps(t[0] + j), r1 = _mm256_load_ps(t[1] + j);
+    const __m256 r2 = _mm256_load_ps(t[2] + j), r3 = _mm256_load_ps(t[3] + j);
+    const __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+    const __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+    const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    const __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    const __m256 o0 = _mm256_permute2f128_ps(u0, u1, 0x20),
+                 o1 = _mm256_permute2f128_ps(u2, u3, 0x20);
+    const __m256 o2 = _mm256_permute2f128_ps(u0, u1, 0x31),
+                 o3 = _mm256_permute2f128_ps(u2, u3, 0x31);
+    float* d = dst + 4 * j;
+    if (aligned) {
+      _mm256_stream_ps(d, o0);
+      _mm256_stream_ps(d + 8, o1);
+      _mm256_stream_ps(d + 16, o2);
+      _mm256_stream_ps(d + 24, o3);
+    } else {
+      _mm256_storeu_ps(d, o0);
+      _mm256_storeu_ps(d + 8, o1);
+      _mm256_storeu_ps(d + 16, o2);
+      _mm256_storeu_ps(d + 24, o3);
+    }
+  }
+#else
+  (void)stream;
+  for (int j = 0; j < philox::B; ++j)
+    for (int l = 0; l < 4; ++l) dst[4 * j + l] = t[l][j];
+#endif
 }
 
 }  // namespace detail
@@ -74,33 +124,84 @@ inline void random_bits(std::uint32_t* out, std::size_t n, Generator& gen) {
   });
 }
 
+namespace detail {
+
+// The parameters of the uniform on [lo, hi) in T, checked: (lo, hi - lo).
+template <class T>
+std::pair<T, T> uniform_params(double lo, double hi) {
+  check_finite("uniform_", "a", lo);
+  check_finite("uniform_", "b", hi);
+  if (!(lo <= hi)) throw value_error(cat("uniform_: expects a <= b, got a=", lo, " b=", hi));
+  if (!std::isfinite(static_cast<T>(lo)) || !std::isfinite(static_cast<T>(hi)) ||
+      !std::isfinite(static_cast<T>(hi - lo)))
+    throw value_error(
+        cat("uniform_: a, b and b - a must be finite in the dtype, got a=", lo, " b=", hi));
+  return {static_cast<T>(lo), static_cast<T>(hi - lo)};
+}
+
+// The parameters of N(mean, std^2) in T, checked.
+template <class T>
+std::pair<T, T> normal_params(double mean, double std) {
+  check_finite("normal_", "mean", mean);
+  check_finite("normal_", "std", std);
+  if (std < 0) throw value_error(cat("normal_: std must be >= 0, got ", std));
+  // Box–Muller's |z| stays below 9 (sqrt(-2 ln 2^-53) = 8.6): every sample is finite in T
+  // exactly when |mean| + 9 std is (the uniform family refuses the same way).
+  if (!(std::fabs(mean) + 9.0 * std <= double(std::numeric_limits<T>::max())))
+    throw value_error(cat("normal_: mean + 9 std must be finite in the dtype (max ",
+                          double(std::numeric_limits<T>::max()), "), got mean=", mean,
+                          " std=", std));
+  return {static_cast<T>(mean), static_cast<T>(std)};
+}
+
+// The float32 batch kernels (4 values per block, t[l][j] = value of word l of block j).
+struct UniformF32 {
+  float a, w;
+  void operator()(const philox::Batch& b, float (&t)[4][philox::B]) const {
+    for (int j = 0; j < philox::B; ++j) {
+      t[0][j] = a + w * transform::u01_f(b.x0[j]);
+      t[1][j] = a + w * transform::u01_f(b.x1[j]);
+      t[2][j] = a + w * transform::u01_f(b.x2[j]);
+      t[3][j] = a + w * transform::u01_f(b.x3[j]);
+    }
+  }
+};
+struct NormalF32 {
+  float mu, sd;
+  void operator()(const philox::Batch& b, float (&t)[4][philox::B]) const {
+    for (int j = 0; j < philox::B; ++j) {
+      float z0, z1, z2, z3;
+      transform::box_muller_f(b.x0[j], b.x1[j], z0, z1);
+      transform::box_muller_f(b.x2[j], b.x3[j], z2, z3);
+      t[0][j] = mu + sd * z0;
+      t[1][j] = mu + sd * z1;
+      t[2][j] = mu + sd * z2;
+      t[3][j] = mu + sd * z3;
+    }
+  }
+};
+
+template <class Make>
+void run_f32_fill(float* out, std::size_t n, Generator& gen, const Make& make) {
+  const bool stream = use_streaming(n * sizeof(float));
+  run_fill<4>(out, n, gen, [&make, stream](const philox::Batch& b, int nb, float* dst) {
+    alignas(64) float t[4][philox::B];
+    make(b, t);
+    store_interleaved4(t, dst, stream && nb == philox::B);
+  });
+}
+
+}  // namespace detail
+
 // Uniform on [lo, hi): lo + (hi - lo) * u.
 template <class T>
 void uniform_fill(T* out, std::size_t n, double lo, double hi, Generator& gen) {
   static_assert(is_real_v<T>);
-  detail::check_finite("uniform_", "a", lo);
-  detail::check_finite("uniform_", "b", hi);
-  if (!(lo <= hi))
-    throw value_error(detail::cat("uniform_: expects a <= b, got a=", lo, " b=", hi));
-  if (!std::isfinite(static_cast<T>(lo)) || !std::isfinite(static_cast<T>(hi)) ||
-      !std::isfinite(static_cast<T>(hi - lo)))
-    throw value_error(
-        detail::cat("uniform_: a, b and b - a must be finite in the dtype, got a=", lo, " b=", hi));
-  const T a = static_cast<T>(lo), w = static_cast<T>(hi - lo);
+  const auto [a, w] = detail::uniform_params<T>(lo, hi);
   if constexpr (std::is_same_v<T, float>) {
-    detail::run_fill<4>(out, n, gen, [=](const philox::Batch& b, int nb, float* dst) {
-      alignas(64) float t[4][philox::B];
-      for (int j = 0; j < philox::B; ++j) {
-        t[0][j] = a + w * transform::u01_f(b.x0[j]);
-        t[1][j] = a + w * transform::u01_f(b.x1[j]);
-        t[2][j] = a + w * transform::u01_f(b.x2[j]);
-        t[3][j] = a + w * transform::u01_f(b.x3[j]);
-      }
-      for (int j = 0; j < nb; ++j)
-        for (int l = 0; l < 4; ++l) dst[4 * j + l] = t[l][j];
-    });
+    detail::run_f32_fill(out, n, gen, detail::UniformF32{a, w});
   } else {
-    detail::run_fill<2>(out, n, gen, [=](const philox::Batch& b, int nb, double* dst) {
+    detail::run_fill<2>(out, n, gen, [a = a, w = w](const philox::Batch& b, int nb, double* dst) {
       for (int j = 0; j < nb; ++j) {
         dst[2 * j] = a + w * transform::u01_d(b.x0[j], b.x1[j]);
         dst[2 * j + 1] = a + w * transform::u01_d(b.x2[j], b.x3[j]);
@@ -113,45 +214,24 @@ void uniform_fill(T* out, std::size_t n, double lo, double hi, Generator& gen) {
 template <class T>
 void normal_fill(T* out, std::size_t n, double mean, double std, Generator& gen) {
   static_assert(is_real_v<T>);
-  detail::check_finite("normal_", "mean", mean);
-  detail::check_finite("normal_", "std", std);
-  if (std < 0) throw value_error(detail::cat("normal_: std must be >= 0, got ", std));
-  // Box–Muller's |z| stays below 9 (sqrt(-2 ln 2^-53) = 8.6): every sample is finite in T
-  // exactly when |mean| + 9 std is (the uniform family refuses the same way).
-  if (!(std::fabs(mean) + 9.0 * std <= double(std::numeric_limits<T>::max())))
-    throw value_error(detail::cat("normal_: mean + 9 std must be finite in the dtype (max ",
-                                  double(std::numeric_limits<T>::max()), "), got mean=", mean,
-                                  " std=", std));
-  const T mu = static_cast<T>(mean), sd = static_cast<T>(std);
+  const auto [mu, sd] = detail::normal_params<T>(mean, std);
   if constexpr (std::is_same_v<T, float>) {
-    detail::run_fill<4>(out, n, gen, [=](const philox::Batch& b, int nb, float* dst) {
-      alignas(64) float t[4][philox::B];
-      for (int j = 0; j < philox::B; ++j) {
-        float z0, z1, z2, z3;
-        transform::box_muller_f(b.x0[j], b.x1[j], z0, z1);
-        transform::box_muller_f(b.x2[j], b.x3[j], z2, z3);
-        t[0][j] = mu + sd * z0;
-        t[1][j] = mu + sd * z1;
-        t[2][j] = mu + sd * z2;
-        t[3][j] = mu + sd * z3;
-      }
-      for (int j = 0; j < nb; ++j)
-        for (int l = 0; l < 4; ++l) dst[4 * j + l] = t[l][j];
-    });
+    detail::run_f32_fill(out, n, gen, detail::NormalF32{mu, sd});
   } else {
-    detail::run_fill<2>(out, n, gen, [=](const philox::Batch& b, int nb, double* dst) {
-      alignas(64) double t[2][philox::B];
-      for (int j = 0; j < philox::B; ++j) {
-        double z0, z1;
-        transform::box_muller_d(b.x0[j], b.x1[j], b.x2[j], b.x3[j], z0, z1);
-        t[0][j] = mu + sd * z0;
-        t[1][j] = mu + sd * z1;
-      }
-      for (int j = 0; j < nb; ++j) {
-        dst[2 * j] = t[0][j];
-        dst[2 * j + 1] = t[1][j];
-      }
-    });
+    detail::run_fill<2>(out, n, gen,
+                        [mu = mu, sd = sd](const philox::Batch& b, int nb, double* dst) {
+                          alignas(64) double t[2][philox::B];
+                          for (int j = 0; j < philox::B; ++j) {
+                            double z0, z1;
+                            transform::box_muller_d(b.x0[j], b.x1[j], b.x2[j], b.x3[j], z0, z1);
+                            t[0][j] = mu + sd * z0;
+                            t[1][j] = mu + sd * z1;
+                          }
+                          for (int j = 0; j < nb; ++j) {
+                            dst[2 * j] = t[0][j];
+                            dst[2 * j + 1] = t[1][j];
+                          }
+                        });
   }
 }
 
@@ -362,6 +442,76 @@ inline void round_to_half(const float* in, std::uint16_t* out, std::size_t n, Ha
       for (index_t i = i0; i < i1; ++i) out[i] = to_half(in[i], Half::float16);
     }
   });
+}
+
+// uniform_fill / normal_fill straight into a 16-bit buffer: each batch of float32 values (the
+// values of the float32 fill, checked as for float32) is rounded to nearest even in cache, so the
+// result is the float32 fill rounded, without a float32 buffer of the whole output.
+namespace detail {
+template <class Make>
+void run_f32_fill(std::uint16_t* out, std::size_t n, Half h, Generator& gen, const Make& make) {
+  run_fill<4>(out, n, gen, [&make, h](const philox::Batch& b, int, std::uint16_t* dst) {
+    alignas(64) float t[4][philox::B];
+    make(b, t);
+    if (h == Half::bfloat16) {
+      for (int j = 0; j < philox::B; ++j)
+        for (int l = 0; l < 4; ++l) {
+          std::uint32_t x;
+          std::memcpy(&x, &t[l][j], 4);
+          const std::uint32_t r = (x + 0x7FFFu + ((x >> 16) & 1u)) >> 16;
+          const std::uint32_t q = (x >> 16) | 0x40u;  // a NaN stays a (quiet) NaN
+          dst[4 * j + l] = static_cast<std::uint16_t>((x & 0x7FFFFFFFu) > 0x7F800000u ? q : r);
+        }
+    } else {
+      for (int j = 0; j < philox::B; ++j)
+        for (int l = 0; l < 4; ++l) dst[4 * j + l] = to_half(t[l][j], Half::float16);
+    }
+  });
+}
+}  // namespace detail
+
+inline void uniform_fill(std::uint16_t* out, std::size_t n, Half h, double lo, double hi,
+                         Generator& gen) {
+  const auto [a, w] = detail::uniform_params<float>(lo, hi);
+  detail::run_f32_fill(out, n, h, gen, detail::UniformF32{a, w});
+}
+
+inline void normal_fill(std::uint16_t* out, std::size_t n, Half h, double mean, double std,
+                        Generator& gen) {
+  const auto [mu, sd] = detail::normal_params<float>(mean, std);
+  detail::run_f32_fill(out, n, h, gen, detail::NormalF32{mu, sd});
+}
+
+// The 16-bit element types as distinct types (the storage is their uint16 bit pattern), so that
+// a TensorView<bfloat16_bits> reaches these fills through the initializers of init.hpp
+// (kaiming_uniform_ on a bfloat16 weight computes its bound as for float32, then fills here).
+struct float16_bits {
+  std::uint16_t v;
+};
+struct bfloat16_bits {
+  std::uint16_t v;
+};
+static_assert(sizeof(float16_bits) == 2 && sizeof(bfloat16_bits) == 2);
+
+namespace detail {
+inline std::uint16_t* raw_bits(float16_bits* p) { return reinterpret_cast<std::uint16_t*>(p); }
+inline std::uint16_t* raw_bits(bfloat16_bits* p) { return reinterpret_cast<std::uint16_t*>(p); }
+inline Half format_of(const float16_bits*) { return Half::float16; }
+inline Half format_of(const bfloat16_bits*) { return Half::bfloat16; }
+}  // namespace detail
+
+inline void uniform_fill(float16_bits* out, std::size_t n, double lo, double hi, Generator& gen) {
+  uniform_fill(detail::raw_bits(out), n, detail::format_of(out), lo, hi, gen);
+}
+inline void normal_fill(float16_bits* out, std::size_t n, double mean, double std, Generator& gen) {
+  normal_fill(detail::raw_bits(out), n, detail::format_of(out), mean, std, gen);
+}
+inline void uniform_fill(bfloat16_bits* out, std::size_t n, double lo, double hi, Generator& gen) {
+  uniform_fill(detail::raw_bits(out), n, detail::format_of(out), lo, hi, gen);
+}
+inline void normal_fill(bfloat16_bits* out, std::size_t n, double mean, double std,
+                        Generator& gen) {
+  normal_fill(detail::raw_bits(out), n, detail::format_of(out), mean, std, gen);
 }
 
 // The truncated normal in a 16-bit format, exact after rounding: the sample is drawn in double
