@@ -3,14 +3,17 @@
 // change of the machine's load hits every row alike).
 //
 //   bench_rand <n> <rounds> <threads>...
-// prints one line per measurement:  time <row> <threads> <round> <seconds> <units>
-// where units is what the row did (flops, bytes or elements); bench/bench_peak.py reads them.
+// prints one line per measurement:  time <row> <threads> <round> <seconds> <units> <cpu>
+// where units is what the row did (flops, bytes or elements) and cpu the calling thread's CPU
+// seconds (for 1-thread rows: what the row cost when the machine is shared, its wall time minus
+// the time other processes held the core); bench/bench_peak.py reads them.
 #include <immintrin.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <functional>
 #include <string>
 #include <thread>
@@ -23,9 +26,16 @@ namespace {
 double now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
+double cpu_now() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+double cpu0 = 0;  // cpu_now() when the timed call began
 
 // Runs body(t) on `threads` threads (t = 0 on the caller) and returns the wall time.
 double on_threads(int threads, const std::function<void(int)>& body) {
+  cpu0 = cpu_now();
   const double t0 = now();
   std::vector<std::thread> pool;
   for (int t = 1; t < threads; ++t) pool.emplace_back(body, t);
@@ -65,7 +75,8 @@ void write_plain(float* p, std::size_t n) {
 }
 
 void report(const char* row, int threads, int round, double seconds, double units) {
-  std::printf("time %s %d %d %.9g %.9g\n", row, threads, round, seconds, units);
+  std::printf("time %s %d %d %.9g %.9g %.9g\n", row, threads, round, seconds, units,
+              cpu_now() - cpu0);
   std::fflush(stdout);
 }
 
@@ -119,19 +130,23 @@ int main(int argc, char** argv) {
                         }),
              4.0 * n);
       bench::fastinit_setup(t);
+      cpu0 = cpu_now();
       double t0 = now();
       bench::fastinit_normal(buf, n);
       report("fastinit_normal", t, r, now() - t0, double(n));
       if (eigenrand) {
         bench::eigenrand_setup(t);
+        cpu0 = cpu_now();
         t0 = now();
         bench::eigenrand_normal(buf, n);
         report("eigenrand_normal", t, r, now() - t0, double(n));
       }
+      cpu0 = cpu_now();
       t0 = now();
       bench::fastinit_trunc_normal(buf, n);
       report("fastinit_trunc_normal", t, r, now() - t0, double(n));
       if (eigenrand) {
+        cpu0 = cpu_now();
         t0 = now();
         bench::eigenrand_trunc_normal(buf, n);
         report("eigenrand_trunc_normal", t, r, now() - t0, double(n));
