@@ -12,10 +12,12 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 #include <utility>
 
 #include "errors.hpp"
@@ -35,6 +37,7 @@ namespace fastinit {
 namespace detail {
 
 // Runs a fill of n elements that uses EPB elements per Philox block. kernel(batch, nblk, dst)
+// (or kernel(batch, nblk, dst, first block of the batch))
 // writes nblk * EPB elements computed from the batch's blocks.
 template <int EPB, class T, class Kernel>
 void run_fill(T* out, std::size_t n, Generator& gen, Kernel&& kernel) {
@@ -51,10 +54,17 @@ void run_fill(T* out, std::size_t n, Generator& gen, Kernel&& kernel) {
       philox::generate(seed, stream, first + static_cast<std::uint64_t>(b), batch);
       const std::size_t e0 = static_cast<std::size_t>(b) * EPB;
       const std::size_t ne = std::min<std::size_t>(static_cast<std::size_t>(nb) * EPB, n - e0);
+      const std::uint64_t blk = first + static_cast<std::uint64_t>(b);
+      auto call = [&](T* dst) {
+        if constexpr (std::is_invocable_v<Kernel&, const philox::Batch&, int, T*, std::uint64_t>)
+          kernel(batch, nb, dst, blk);
+        else
+          kernel(batch, nb, dst);
+      };
       if (ne == static_cast<std::size_t>(nb) * EPB && nb == philox::B) {
-        kernel(batch, nb, out + e0);
+        call(out + e0);
       } else {
-        kernel(batch, nb, tmp);
+        call(tmp);
         std::copy(tmp, tmp + ne, out + e0);
       }
     }
@@ -278,6 +288,12 @@ class TruncNormalSampler {
     }
   }
   bool point_mass() const { return point_mass_; }
+  // Wide: the interval holds 0 and at least half the mass; then a N(0, 1) draw z accepted in
+  // [alpha, beta] (the mirrored interval) gives the sample mean + std * sign * z.
+  bool wide() const { return !tail_ && !point_mass_ && mass_ >= 0.5; }
+  double alpha() const { return alpha_; }
+  double beta() const { return beta_; }
+  double sign() const { return sign_; }
   // The low bound when the (unmirrored) law sits at a, else the high one.
   bool point_at_low() const { return sign_ > 0; }
 
@@ -343,6 +359,67 @@ void trunc_normal_fill(T* out, std::size_t n, double mean, double std, double a,
     const T y = static_cast<T>(sampler(hi, lo));
     return std::min(std::max(y, lo_t), hi_t);
   };
+  if constexpr (std::is_same_v<T, float>) {
+    if (sampler.wide()) {
+      // float32 on a wide interval: counter-based rejection from the normal stream. Block k
+      // (elements 2k, 2k + 1) gives 4 normals by Box–Muller (as the float32 normal fill):
+      // element 2k takes z0 if it lies in [alpha, beta], else z2; element 2k + 1 takes z1, else
+      // z3; when both of its draws fail (probability (1 - mass)^2: 0.2 % on [-2, 2]) it takes
+      // the exact inverse-CDF sampler on a word pair of the same counter under a second key
+      // (seed + K). Each draw is independent of the others, so the law is exactly the normal's
+      // restricted to [a, b]; an element depends on its block alone (any chunking, any thread
+      // count), and the fill uses 2 elements per block as the exact sampler does.
+      const std::uint64_t seed = gen.seed(), stream = gen.stream();
+      const std::array<std::uint32_t, 2> key2 = {
+          static_cast<std::uint32_t>(seed) + 0x3C6EF372u,
+          static_cast<std::uint32_t>(seed >> 32) + 0xA54FF53Au};
+      // The bounds as float thresholds that decide exactly as the double comparison would,
+      // and the map to the output in float32 (as the normal fill computes mean + std z).
+      float lo_z = static_cast<float>(sampler.alpha()), hi_z = static_cast<float>(sampler.beta());
+      if (static_cast<double>(lo_z) < sampler.alpha())
+        lo_z = std::nextafter(lo_z, std::numeric_limits<float>::infinity());
+      if (static_cast<double>(hi_z) > sampler.beta())
+        hi_z = std::nextafter(hi_z, -std::numeric_limits<float>::infinity());
+      const float mu = static_cast<float>(mean), sd = static_cast<float>(sampler.sign() * std);
+      detail::run_fill<2>(
+          out, n, gen, [&](const philox::Batch& bt, int nb, float* dst, std::uint64_t blk) {
+            alignas(64) float z[4][philox::B];
+            for (int j = 0; j < philox::B; ++j) {
+              transform::box_muller_f(bt.x0[j], bt.x1[j], z[0][j], z[1][j]);
+              transform::box_muller_f(bt.x2[j], bt.x3[j], z[2][j], z[3][j]);
+            }
+            alignas(64) float y[2][philox::B];
+            alignas(64) std::int32_t miss[2][philox::B];
+            int misses = 0;
+            for (int e = 0; e < 2; ++e)
+              for (int j = 0; j < philox::B; ++j) {
+                const float a1 = z[e][j], a2 = z[2 + e][j];
+                const bool ok1 = lo_z <= a1 && a1 <= hi_z, ok2 = lo_z <= a2 && a2 <= hi_z;
+                const float v = ok1 ? a1 : a2;
+                y[e][j] = std::min(std::max(mu + sd * v, lo_t), hi_t);
+                miss[e][j] = !(ok1 || ok2);
+                misses += miss[e][j];
+              }
+            if (misses)
+              for (int j = 0; j < nb; ++j)
+                for (int e = 0; e < 2; ++e)
+                  if (miss[e][j]) {
+                    const std::uint64_t c = blk + static_cast<std::uint64_t>(j);
+                    const auto w = philox::philox4x32_10(
+                        {static_cast<std::uint32_t>(c), static_cast<std::uint32_t>(c >> 32),
+                         static_cast<std::uint32_t>(stream),
+                         static_cast<std::uint32_t>(stream >> 32)},
+                        key2);
+                    y[e][j] = sample(w[2 * e], w[2 * e + 1]);
+                  }
+            for (int j = 0; j < nb; ++j) {
+              dst[2 * j] = y[0][j];
+              dst[2 * j + 1] = y[1][j];
+            }
+          });
+      return;
+    }
+  }
   detail::run_fill<2>(out, n, gen, [&](const philox::Batch& bt, int nb, T* dst) {
     for (int j = 0; j < nb; ++j) {
       dst[2 * j] = sample(bt.x0[j], bt.x1[j]);
