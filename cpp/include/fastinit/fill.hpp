@@ -6,7 +6,10 @@
 // Legend: out the buffer of n elements; EPB elements per block (uniform / normal: 4 in float,
 // 2 in double; truncated normal and 64-bit words: 2); gen the Generator, whose offset advances
 // by ceil(n / EPB).
-//   truncated normal: exact inverse-CDF sampling in double, log-space in the tails (special.hpp)
+//   truncated normal: exact inverse-CDF sampling in double, log-space in the tails (special.hpp);
+//   float32 on a wide interval (0 inside, mass >= 1/2): rejection from the float32 normal
+//   stream, counter-based (the same exact law, see trunc_normal_fill)
+//   float32 uniform / normal outputs of 8 MB or more are written with streaming stores (AVX2)
 //   16-bit outputs (float16, bfloat16): to_half rounds to nearest even; the truncated normal is
 //   sampled on the rounding cells of the 16-bit values inside [a, b] (exact after rounding)
 #pragma once
