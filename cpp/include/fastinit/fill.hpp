@@ -393,15 +393,17 @@ void trunc_normal_fill(T* out, std::size_t n, double mean, double std, double a,
             }
             alignas(64) float y[2][philox::B];
             alignas(64) std::int32_t miss[2][philox::B];
-            int misses = 0;
+            const float lz = lo_z, hz = hi_z, m = mu, s = sd, lt = lo_t, ht = hi_t;
+            std::int32_t misses = 0;
             for (int e = 0; e < 2; ++e)
               for (int j = 0; j < philox::B; ++j) {
                 const float a1 = z[e][j], a2 = z[2 + e][j];
-                const bool ok1 = lo_z <= a1 && a1 <= hi_z, ok2 = lo_z <= a2 && a2 <= hi_z;
+                const bool ok1 = (lz <= a1) & (a1 <= hz), ok2 = (lz <= a2) & (a2 <= hz);
                 const float v = ok1 ? a1 : a2;
-                y[e][j] = std::min(std::max(mu + sd * v, lo_t), hi_t);
-                miss[e][j] = !(ok1 || ok2);
-                misses += miss[e][j];
+                const float yv = m + s * v;
+                y[e][j] = yv < lt ? lt : (yv > ht ? ht : yv);
+                miss[e][j] = static_cast<std::int32_t>(!(ok1 | ok2));
+                misses |= miss[e][j];
               }
             if (misses)
               for (int j = 0; j < nb; ++j)
