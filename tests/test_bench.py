@@ -22,6 +22,7 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
         ("bench_init.py", ["fastinit fill throughput", "write bandwidth", "targets"]),
         ("bench_mlp.py", ["tiny network", "large network"]),
         ("bench_sweep.py", ["configurations", "fastinit cfg/s"]),
+        ("bench_peak.py", ["machine limits", "fastinit vs EigenRand"]),
     ],
 )
 def test_benchmark_runs(script, expected):

@@ -610,6 +610,9 @@ HARD = {
     "mean-2-std3[-inf,-1]": (-2.0, 3.0, -INF, -1.0),
     "unbounded[-inf,inf]": (0.0, 1.0, -INF, INF),
     "asymmetric[-0.1,50]": (0.0, 1.0, -0.1, 50.0),
+    # wide intervals (float32: rejection from the normal stream, then the exact sampler)
+    "wide[-2,2]": (0.0, 1.0, -2.0, 2.0),
+    "wide-shifted[-0.5,5.3]": (1.0, 2.0, -0.5, 5.3),
 }
 N_HARD = 200_000
 

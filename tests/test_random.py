@@ -441,6 +441,25 @@ def test_thread_count_independence(name, dtype, threads):
         assert offn == off1
 
 
+@pytest.mark.parametrize("fill", ["normal", "uniform"])
+def test_streamed_fills_independent_of_threads_and_chunks(fill, threads):
+    """Fills past the streaming-store threshold (8 MB of float32) give the bits of small ones:
+    the same for 1, 2 and 3 threads and for the fill cut in two calls (cut at a block edge)."""
+    n, cut = 3_000_001, 1_000_000
+    runs = []
+    for t in (1, 2, 3):
+        threads(t)
+        w = np.empty(n, np.float32)
+        RANDOM_INITS[fill](w, fi.Generator(5, 1))
+        runs.append(w)
+    g = fi.Generator(5, 1)
+    parts = np.empty(n, np.float32)
+    RANDOM_INITS[fill](parts[:cut], g)  # a small fill: ordinary stores
+    RANDOM_INITS[fill](parts[cut:], g)  # 2,000,001 elements, not 32-byte aligned
+    for w in runs[1:] + [parts]:
+        assert np.array_equal(runs[0].view(np.uint32), w.view(np.uint32)), first_diff(runs[0], w)
+
+
 SIMD_SCRIPT = textwrap.dedent(
     """
     import hashlib, json
@@ -457,6 +476,11 @@ SIMD_SCRIPT = textwrap.dedent(
         out["tail-" + k] = h(I.trunc_normal_(np.empty(10001, dt), 0, 1, 30, 31, generator=G(4)))
         out["kaiming-" + k] = h(I.kaiming_normal_(np.empty((300, 301), dt), generator=G(5)))
         out["sparse-" + k] = h(I.sparse_(np.empty((300, 301), dt), 0.2, generator=G(6)))
+    # past the streaming-store threshold (8 MB), aligned and not 32-byte aligned
+    big, odd = np.empty(3_000_001, np.float32), np.empty(3_000_002, np.float32)[1:]
+    out["normal-big"] = h(I.normal_(big, 0, 1, generator=G(7)))
+    out["uniform-big"] = h(I.uniform_(big, -1, 2, generator=G(8)))
+    out["normal-big-unaligned"] = h(I.normal_(odd, 0, 1, generator=G(7)))
     print(json.dumps(out))
     """
 )

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <fastinit/fill.hpp>
+#include <fastinit/init.hpp>
+#include <vector>
 
 #include "common.hpp"
 
@@ -25,5 +27,22 @@ inline std::uint16_t* half_bits(py::array& a, const char* arg) {
 }
 
 inline Half half_format(bool bfloat16) { return bfloat16 ? Half::bfloat16 : Half::float16; }
+
+// A 16-bit target as a TensorView of its element type (float16_bits / bfloat16_bits): the
+// initializers of the uniform and normal families then compute their parameters as for float32
+// and fill it batch by batch, rounding in cache (fill.hpp), with no float32 copy of the output.
+template <class F>
+void with_half_view(py::handle obj, bool bfloat16, F&& f) {
+  py::array a = as_ndarray(obj, "tensor");
+  std::uint16_t* p = half_bits(a, "tensor");
+  std::vector<std::int64_t> shape(a.shape(), a.shape() + a.ndim());
+  interruptible([&] {
+    py::gil_scoped_release nogil;
+    if (bfloat16)
+      f(TensorView<bfloat16_bits>{reinterpret_cast<bfloat16_bits*>(p), shape});
+    else
+      f(TensorView<float16_bits>{reinterpret_cast<float16_bits*>(p), shape});
+  });
+}
 
 }  // namespace fastinit::py_glue

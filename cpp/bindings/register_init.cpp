@@ -106,6 +106,69 @@ void register_init(py::module_& m) {
       },
       py::arg("src"), py::arg("dst"), py::arg("bfloat16"),
       "Round float32 values to nearest even into the uint16 view of a float16 / bfloat16 array.");
+  // The uniform and normal families into the uint16 view of a float16 / bfloat16 array: the
+  // float32 fill's values rounded to nearest even, batch by batch (same arguments as the public
+  // initializer, with bfloat16 after the tensor).
+  m.def(
+      "_uniform_half_",
+      [=](py::handle w, bool bf, double a, double b, const py::object& g) {
+        auto G = gen(g);
+        with_half_view(w, bf, [&](auto v) { init::uniform_(v, *G, a, b); });
+      },
+      py::arg("tensor"), py::arg("bfloat16"), py::arg("a") = 0.0, py::arg("b") = 1.0, py::kw_only(),
+      py::arg("generator") = py::none(), "uniform_ into a 16-bit array.");
+  m.def(
+      "_normal_half_",
+      [=](py::handle w, bool bf, double mean, double std, const py::object& g) {
+        auto G = gen(g);
+        with_half_view(w, bf, [&](auto v) { init::normal_(v, *G, mean, std); });
+      },
+      py::arg("tensor"), py::arg("bfloat16"), py::arg("mean") = 0.0, py::arg("std") = 1.0,
+      py::kw_only(), py::arg("generator") = py::none(), "normal_ into a 16-bit array.");
+  m.def(
+      "_xavier_uniform_half_",
+      [=](py::handle w, bool bf, double gain, const py::object& g, std::optional<double> fi_,
+          std::optional<double> fo_) {
+        auto G = gen(g);
+        with_half_view(w, bf, [&](auto v) { init::xavier_uniform_(v, *G, gain, fans(fi_, fo_)); });
+      },
+      py::arg("tensor"), py::arg("bfloat16"), py::arg("gain") = 1.0, py::kw_only(),
+      py::arg("generator") = py::none(), py::arg("fan_in") = py::none(),
+      py::arg("fan_out") = py::none(), "xavier_uniform_ into a 16-bit array.");
+  m.def(
+      "_xavier_normal_half_",
+      [=](py::handle w, bool bf, double gain, const py::object& g, std::optional<double> fi_,
+          std::optional<double> fo_) {
+        auto G = gen(g);
+        with_half_view(w, bf, [&](auto v) { init::xavier_normal_(v, *G, gain, fans(fi_, fo_)); });
+      },
+      py::arg("tensor"), py::arg("bfloat16"), py::arg("gain") = 1.0, py::kw_only(),
+      py::arg("generator") = py::none(), py::arg("fan_in") = py::none(),
+      py::arg("fan_out") = py::none(), "xavier_normal_ into a 16-bit array.");
+  m.def(
+      "_kaiming_uniform_half_",
+      [=](py::handle w, bool bf, double a, const std::string& mode, const std::string& nl,
+          const py::object& g, std::optional<double> fi_, std::optional<double> fo_) {
+        auto G = gen(g);
+        with_half_view(w, bf,
+                       [&](auto v) { init::kaiming_uniform_(v, *G, a, mode, nl, fans(fi_, fo_)); });
+      },
+      py::arg("tensor"), py::arg("bfloat16"), py::arg("a") = 0.0, py::arg("mode") = "fan_in",
+      py::arg("nonlinearity") = "leaky_relu", py::kw_only(), py::arg("generator") = py::none(),
+      py::arg("fan_in") = py::none(), py::arg("fan_out") = py::none(),
+      "kaiming_uniform_ into a 16-bit array.");
+  m.def(
+      "_kaiming_normal_half_",
+      [=](py::handle w, bool bf, double a, const std::string& mode, const std::string& nl,
+          const py::object& g, std::optional<double> fi_, std::optional<double> fo_) {
+        auto G = gen(g);
+        with_half_view(w, bf,
+                       [&](auto v) { init::kaiming_normal_(v, *G, a, mode, nl, fans(fi_, fo_)); });
+      },
+      py::arg("tensor"), py::arg("bfloat16"), py::arg("a") = 0.0, py::arg("mode") = "fan_in",
+      py::arg("nonlinearity") = "leaky_relu", py::kw_only(), py::arg("generator") = py::none(),
+      py::arg("fan_in") = py::none(), py::arg("fan_out") = py::none(),
+      "kaiming_normal_ into a 16-bit array.");
   m.def(
       "constant_",
       [](py::handle w, double val) {

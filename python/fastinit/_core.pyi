@@ -69,6 +69,62 @@ def _trunc_normal_half_(
 def _round_half_(
     src: npt.NDArray[np.float32], dst: npt.NDArray[np.uint16], bfloat16: bool
 ) -> None: ...
+def _uniform_half_(
+    tensor: npt.NDArray[np.uint16],
+    bfloat16: bool,
+    a: float = 0.0,
+    b: float = 1.0,
+    *,
+    generator: Generator | None = None,
+) -> None: ...
+def _normal_half_(
+    tensor: npt.NDArray[np.uint16],
+    bfloat16: bool,
+    mean: float = 0.0,
+    std: float = 1.0,
+    *,
+    generator: Generator | None = None,
+) -> None: ...
+def _xavier_uniform_half_(
+    tensor: npt.NDArray[np.uint16],
+    bfloat16: bool,
+    gain: float = 1.0,
+    *,
+    generator: Generator | None = None,
+    fan_in: float | None = None,
+    fan_out: float | None = None,
+) -> None: ...
+def _xavier_normal_half_(
+    tensor: npt.NDArray[np.uint16],
+    bfloat16: bool,
+    gain: float = 1.0,
+    *,
+    generator: Generator | None = None,
+    fan_in: float | None = None,
+    fan_out: float | None = None,
+) -> None: ...
+def _kaiming_uniform_half_(
+    tensor: npt.NDArray[np.uint16],
+    bfloat16: bool,
+    a: float = 0.0,
+    mode: str = "fan_in",
+    nonlinearity: str = "leaky_relu",
+    *,
+    generator: Generator | None = None,
+    fan_in: float | None = None,
+    fan_out: float | None = None,
+) -> None: ...
+def _kaiming_normal_half_(
+    tensor: npt.NDArray[np.uint16],
+    bfloat16: bool,
+    a: float = 0.0,
+    mode: str = "fan_in",
+    nonlinearity: str = "leaky_relu",
+    *,
+    generator: Generator | None = None,
+    fan_in: float | None = None,
+    fan_out: float | None = None,
+) -> None: ...
 def constant_(tensor: _F, val: float) -> _F: ...
 def ones_(tensor: _F) -> _F: ...
 def zeros_(tensor: _F) -> _F: ...

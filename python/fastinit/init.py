@@ -195,16 +195,22 @@ def _scratch(shape: tuple[int, ...]) -> np.ndarray[Any, Any]:
     return buf[:n].reshape(shape)  # type: ignore[no-any-return]
 
 
-def _inplace(fill: Callable[..., Any]) -> Callable[..., Any]:
+def _inplace(
+    fill: Callable[..., Any], half_fill: Callable[..., Any] | None = None
+) -> Callable[..., Any]:
     """The in-place initializer ``fill`` made to take any array of :func:`as_target` and
     return the object it was given. A float16 / bfloat16 target is computed in float32 and
-    rounded to nearest even into its storage."""
+    rounded to nearest even into its storage: by ``half_fill(view, bfloat16, ...)`` batch by
+    batch in cache when the initializer has one (the uniform and normal families), else
+    through a float32 scratch array."""
 
     @functools.wraps(fill)
     def wrapper(tensor: _T, *args: Any, **kw: Any) -> _T:
         half = as_half_target(tensor)
         if half is None:
             fill(as_target(tensor), *args, **kw)
+        elif half_fill is not None:
+            half_fill(half[0], half[1], *args, **kw)
         else:
             scratch = _scratch(half[0].shape)
             fill(scratch, *args, **kw)
@@ -240,18 +246,34 @@ def _trunc_normal_inplace(fill: Callable[..., Any]) -> Callable[..., Any]:
     return trunc_normal_
 
 
-uniform_ = _inplace(_args.checked(_core.uniform_, "uniform_"))
-normal_ = _inplace(_args.checked(_core.normal_, "normal_"))
+uniform_ = _inplace(
+    _args.checked(_core.uniform_, "uniform_"), _args.checked(_core._uniform_half_, "uniform_")
+)
+normal_ = _inplace(
+    _args.checked(_core.normal_, "normal_"), _args.checked(_core._normal_half_, "normal_")
+)
 trunc_normal_ = _trunc_normal_inplace(_args.checked(_core.trunc_normal_, "trunc_normal_"))
 constant_ = _inplace(_args.checked(_core.constant_, "constant_"))
 ones_ = _inplace(_args.checked(_core.ones_, "ones_"))
 zeros_ = _inplace(_args.checked(_core.zeros_, "zeros_"))
 eye_ = _inplace(_args.checked(_core.eye_, "eye_"))
 dirac_ = _inplace(_args.checked(_core.dirac_, "dirac_"))
-xavier_uniform_ = _inplace(_args.checked(_core.xavier_uniform_, "xavier_uniform_"))
-xavier_normal_ = _inplace(_args.checked(_core.xavier_normal_, "xavier_normal_"))
-kaiming_uniform_ = _inplace(_args.checked(_core.kaiming_uniform_, "kaiming_uniform_"))
-kaiming_normal_ = _inplace(_args.checked(_core.kaiming_normal_, "kaiming_normal_"))
+xavier_uniform_ = _inplace(
+    _args.checked(_core.xavier_uniform_, "xavier_uniform_"),
+    _args.checked(_core._xavier_uniform_half_, "xavier_uniform_"),
+)
+xavier_normal_ = _inplace(
+    _args.checked(_core.xavier_normal_, "xavier_normal_"),
+    _args.checked(_core._xavier_normal_half_, "xavier_normal_"),
+)
+kaiming_uniform_ = _inplace(
+    _args.checked(_core.kaiming_uniform_, "kaiming_uniform_"),
+    _args.checked(_core._kaiming_uniform_half_, "kaiming_uniform_"),
+)
+kaiming_normal_ = _inplace(
+    _args.checked(_core.kaiming_normal_, "kaiming_normal_"),
+    _args.checked(_core._kaiming_normal_half_, "kaiming_normal_"),
+)
 orthogonal_ = _inplace(_args.checked(_core.orthogonal_, "orthogonal_"))
 sparse_ = _inplace(_args.checked(_core.sparse_, "sparse_"))
 variance_scaling_ = _inplace(_args.checked(_core.variance_scaling_, "variance_scaling_"))

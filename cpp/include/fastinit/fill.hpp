@@ -6,16 +6,22 @@
 // Legend: out the buffer of n elements; EPB elements per block (uniform / normal: 4 in float,
 // 2 in double; truncated normal and 64-bit words: 2); gen the Generator, whose offset advances
 // by ceil(n / EPB).
-//   truncated normal: exact inverse-CDF sampling in double, log-space in the tails (special.hpp)
+//   truncated normal: exact inverse-CDF sampling in double, log-space in the tails (special.hpp);
+//   float32 on a wide interval (0 inside, mass >= 1/2): rejection from the float32 normal
+//   stream, counter-based (the same exact law, see trunc_normal_fill)
+//   float32 uniform / normal outputs of 8 MB or more are written with streaming stores (AVX2)
 //   16-bit outputs (float16, bfloat16): to_half rounds to nearest even; the truncated normal is
 //   sampled on the rounding cells of the 16-bit values inside [a, b] (exact after rounding)
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <type_traits>
+#include <utility>
 
 #include "errors.hpp"
 #include "generator.hpp"
@@ -25,11 +31,16 @@
 #include "transforms.hpp"
 #include "types.hpp"
 
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
 namespace fastinit {
 
 namespace detail {
 
 // Runs a fill of n elements that uses EPB elements per Philox block. kernel(batch, nblk, dst)
+// (or kernel(batch, nblk, dst, first block of the batch))
 // writes nblk * EPB elements computed from the batch's blocks.
 template <int EPB, class T, class Kernel>
 void run_fill(T* out, std::size_t n, Generator& gen, Kernel&& kernel) {
@@ -46,18 +57,70 @@ void run_fill(T* out, std::size_t n, Generator& gen, Kernel&& kernel) {
       philox::generate(seed, stream, first + static_cast<std::uint64_t>(b), batch);
       const std::size_t e0 = static_cast<std::size_t>(b) * EPB;
       const std::size_t ne = std::min<std::size_t>(static_cast<std::size_t>(nb) * EPB, n - e0);
+      const std::uint64_t blk = first + static_cast<std::uint64_t>(b);
+      auto call = [&](T* dst) {
+        if constexpr (std::is_invocable_v<Kernel&, const philox::Batch&, int, T*, std::uint64_t>)
+          kernel(batch, nb, dst, blk);
+        else
+          kernel(batch, nb, dst);
+      };
       if (ne == static_cast<std::size_t>(nb) * EPB && nb == philox::B) {
-        kernel(batch, nb, out + e0);
+        call(out + e0);
       } else {
-        kernel(batch, nb, tmp);
+        call(tmp);
         std::copy(tmp, tmp + ne, out + e0);
       }
     }
+#if defined(__AVX2__)
+    _mm_sfence();  // the piece's streaming stores (if any) are done before it reports
+#endif
   });
 }
 
 inline void check_finite(const char* fn, const char* arg, double v) {
   if (!std::isfinite(v)) throw value_error(cat(fn, ": ", arg, " must be finite, got ", v));
+}
+
+// Large outputs are written with streaming (non-temporal) stores where the target has them: a
+// fill far larger than the caches would otherwise read every line for ownership before writing
+// it (about half the write bandwidth). Only the store instruction changes, never a value.
+inline constexpr std::size_t kStreamBytes = std::size_t{8} << 20;
+inline bool use_streaming(std::size_t bytes) { return bytes >= kStreamBytes; }
+
+// dst[4 j + l] = t[l][j] for the B blocks of a batch (elements in block order).
+inline void store_interleaved4(const float (&t)[4][philox::B], float* dst, bool stream) {
+#if defined(__AVX2__)
+  // a piece may start at any block: stream only where dst itself is 32-byte aligned
+  const bool aligned = stream && reinterpret_cast<std::uintptr_t>(dst) % 32 == 0;
+  for (int j = 0; j < philox::B; j += 8) {
+    const __m256 r0 = _mm256_load_ps(t[0] + j), r1 = _mm256_load_ps(t[1] + j);
+    const __m256 r2 = _mm256_load_ps(t[2] + j), r3 = _mm256_load_ps(t[3] + j);
+    const __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+    const __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+    const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    const __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    const __m256 o0 = _mm256_permute2f128_ps(u0, u1, 0x20),
+                 o1 = _mm256_permute2f128_ps(u2, u3, 0x20);
+    const __m256 o2 = _mm256_permute2f128_ps(u0, u1, 0x31),
+                 o3 = _mm256_permute2f128_ps(u2, u3, 0x31);
+    float* d = dst + 4 * j;
+    if (aligned) {
+      _mm256_stream_ps(d, o0);
+      _mm256_stream_ps(d + 8, o1);
+      _mm256_stream_ps(d + 16, o2);
+      _mm256_stream_ps(d + 24, o3);
+    } else {
+      _mm256_storeu_ps(d, o0);
+      _mm256_storeu_ps(d + 8, o1);
+      _mm256_storeu_ps(d + 16, o2);
+      _mm256_storeu_ps(d + 24, o3);
+    }
+  }
+#else
+  (void)stream;
+  for (int j = 0; j < philox::B; ++j)
+    for (int l = 0; l < 4; ++l) dst[4 * j + l] = t[l][j];
+#endif
 }
 
 }  // namespace detail
@@ -74,33 +137,84 @@ inline void random_bits(std::uint32_t* out, std::size_t n, Generator& gen) {
   });
 }
 
+namespace detail {
+
+// The parameters of the uniform on [lo, hi) in T, checked: (lo, hi - lo).
+template <class T>
+std::pair<T, T> uniform_params(double lo, double hi) {
+  check_finite("uniform_", "a", lo);
+  check_finite("uniform_", "b", hi);
+  if (!(lo <= hi)) throw value_error(cat("uniform_: expects a <= b, got a=", lo, " b=", hi));
+  if (!std::isfinite(static_cast<T>(lo)) || !std::isfinite(static_cast<T>(hi)) ||
+      !std::isfinite(static_cast<T>(hi - lo)))
+    throw value_error(
+        cat("uniform_: a, b and b - a must be finite in the dtype, got a=", lo, " b=", hi));
+  return {static_cast<T>(lo), static_cast<T>(hi - lo)};
+}
+
+// The parameters of N(mean, std^2) in T, checked.
+template <class T>
+std::pair<T, T> normal_params(double mean, double std) {
+  check_finite("normal_", "mean", mean);
+  check_finite("normal_", "std", std);
+  if (std < 0) throw value_error(cat("normal_: std must be >= 0, got ", std));
+  // Box–Muller's |z| stays below 9 (sqrt(-2 ln 2^-53) = 8.6): every sample is finite in T
+  // exactly when |mean| + 9 std is (the uniform family refuses the same way).
+  if (!(std::fabs(mean) + 9.0 * std <= double(std::numeric_limits<T>::max())))
+    throw value_error(cat("normal_: mean + 9 std must be finite in the dtype (max ",
+                          double(std::numeric_limits<T>::max()), "), got mean=", mean,
+                          " std=", std));
+  return {static_cast<T>(mean), static_cast<T>(std)};
+}
+
+// The float32 batch kernels (4 values per block, t[l][j] = value of word l of block j).
+struct UniformF32 {
+  float a, w;
+  void operator()(const philox::Batch& b, float (&t)[4][philox::B]) const {
+    for (int j = 0; j < philox::B; ++j) {
+      t[0][j] = a + w * transform::u01_f(b.x0[j]);
+      t[1][j] = a + w * transform::u01_f(b.x1[j]);
+      t[2][j] = a + w * transform::u01_f(b.x2[j]);
+      t[3][j] = a + w * transform::u01_f(b.x3[j]);
+    }
+  }
+};
+struct NormalF32 {
+  float mu, sd;
+  void operator()(const philox::Batch& b, float (&t)[4][philox::B]) const {
+    for (int j = 0; j < philox::B; ++j) {
+      float z0, z1, z2, z3;
+      transform::box_muller_f(b.x0[j], b.x1[j], z0, z1);
+      transform::box_muller_f(b.x2[j], b.x3[j], z2, z3);
+      t[0][j] = mu + sd * z0;
+      t[1][j] = mu + sd * z1;
+      t[2][j] = mu + sd * z2;
+      t[3][j] = mu + sd * z3;
+    }
+  }
+};
+
+template <class Make>
+void run_f32_fill(float* out, std::size_t n, Generator& gen, const Make& make) {
+  const bool stream = use_streaming(n * sizeof(float));
+  run_fill<4>(out, n, gen, [&make, stream](const philox::Batch& b, int nb, float* dst) {
+    alignas(64) float t[4][philox::B];
+    make(b, t);
+    store_interleaved4(t, dst, stream && nb == philox::B);
+  });
+}
+
+}  // namespace detail
+
 // Uniform on [lo, hi): lo + (hi - lo) * u.
 template <class T>
 void uniform_fill(T* out, std::size_t n, double lo, double hi, Generator& gen) {
   static_assert(is_real_v<T>);
-  detail::check_finite("uniform_", "a", lo);
-  detail::check_finite("uniform_", "b", hi);
-  if (!(lo <= hi))
-    throw value_error(detail::cat("uniform_: expects a <= b, got a=", lo, " b=", hi));
-  if (!std::isfinite(static_cast<T>(lo)) || !std::isfinite(static_cast<T>(hi)) ||
-      !std::isfinite(static_cast<T>(hi - lo)))
-    throw value_error(
-        detail::cat("uniform_: a, b and b - a must be finite in the dtype, got a=", lo, " b=", hi));
-  const T a = static_cast<T>(lo), w = static_cast<T>(hi - lo);
+  const auto [a, w] = detail::uniform_params<T>(lo, hi);
   if constexpr (std::is_same_v<T, float>) {
-    detail::run_fill<4>(out, n, gen, [=](const philox::Batch& b, int nb, float* dst) {
-      alignas(64) float t[4][philox::B];
-      for (int j = 0; j < philox::B; ++j) {
-        t[0][j] = a + w * transform::u01_f(b.x0[j]);
-        t[1][j] = a + w * transform::u01_f(b.x1[j]);
-        t[2][j] = a + w * transform::u01_f(b.x2[j]);
-        t[3][j] = a + w * transform::u01_f(b.x3[j]);
-      }
-      for (int j = 0; j < nb; ++j)
-        for (int l = 0; l < 4; ++l) dst[4 * j + l] = t[l][j];
-    });
+    detail::run_f32_fill(out, n, gen, detail::UniformF32{a, w});
   } else {
-    detail::run_fill<2>(out, n, gen, [=](const philox::Batch& b, int nb, double* dst) {
+    detail::run_fill<2>(out, n, gen, [a = a, w = w](const philox::Batch& b, int nb, double* dst) {
       for (int j = 0; j < nb; ++j) {
         dst[2 * j] = a + w * transform::u01_d(b.x0[j], b.x1[j]);
         dst[2 * j + 1] = a + w * transform::u01_d(b.x2[j], b.x3[j]);
@@ -113,45 +227,24 @@ void uniform_fill(T* out, std::size_t n, double lo, double hi, Generator& gen) {
 template <class T>
 void normal_fill(T* out, std::size_t n, double mean, double std, Generator& gen) {
   static_assert(is_real_v<T>);
-  detail::check_finite("normal_", "mean", mean);
-  detail::check_finite("normal_", "std", std);
-  if (std < 0) throw value_error(detail::cat("normal_: std must be >= 0, got ", std));
-  // Box–Muller's |z| stays below 9 (sqrt(-2 ln 2^-53) = 8.6): every sample is finite in T
-  // exactly when |mean| + 9 std is (the uniform family refuses the same way).
-  if (!(std::fabs(mean) + 9.0 * std <= double(std::numeric_limits<T>::max())))
-    throw value_error(detail::cat("normal_: mean + 9 std must be finite in the dtype (max ",
-                                  double(std::numeric_limits<T>::max()), "), got mean=", mean,
-                                  " std=", std));
-  const T mu = static_cast<T>(mean), sd = static_cast<T>(std);
+  const auto [mu, sd] = detail::normal_params<T>(mean, std);
   if constexpr (std::is_same_v<T, float>) {
-    detail::run_fill<4>(out, n, gen, [=](const philox::Batch& b, int nb, float* dst) {
-      alignas(64) float t[4][philox::B];
-      for (int j = 0; j < philox::B; ++j) {
-        float z0, z1, z2, z3;
-        transform::box_muller_f(b.x0[j], b.x1[j], z0, z1);
-        transform::box_muller_f(b.x2[j], b.x3[j], z2, z3);
-        t[0][j] = mu + sd * z0;
-        t[1][j] = mu + sd * z1;
-        t[2][j] = mu + sd * z2;
-        t[3][j] = mu + sd * z3;
-      }
-      for (int j = 0; j < nb; ++j)
-        for (int l = 0; l < 4; ++l) dst[4 * j + l] = t[l][j];
-    });
+    detail::run_f32_fill(out, n, gen, detail::NormalF32{mu, sd});
   } else {
-    detail::run_fill<2>(out, n, gen, [=](const philox::Batch& b, int nb, double* dst) {
-      alignas(64) double t[2][philox::B];
-      for (int j = 0; j < philox::B; ++j) {
-        double z0, z1;
-        transform::box_muller_d(b.x0[j], b.x1[j], b.x2[j], b.x3[j], z0, z1);
-        t[0][j] = mu + sd * z0;
-        t[1][j] = mu + sd * z1;
-      }
-      for (int j = 0; j < nb; ++j) {
-        dst[2 * j] = t[0][j];
-        dst[2 * j + 1] = t[1][j];
-      }
-    });
+    detail::run_fill<2>(out, n, gen,
+                        [mu = mu, sd = sd](const philox::Batch& b, int nb, double* dst) {
+                          alignas(64) double t[2][philox::B];
+                          for (int j = 0; j < philox::B; ++j) {
+                            double z0, z1;
+                            transform::box_muller_d(b.x0[j], b.x1[j], b.x2[j], b.x3[j], z0, z1);
+                            t[0][j] = mu + sd * z0;
+                            t[1][j] = mu + sd * z1;
+                          }
+                          for (int j = 0; j < nb; ++j) {
+                            dst[2 * j] = t[0][j];
+                            dst[2 * j + 1] = t[1][j];
+                          }
+                        });
   }
 }
 
@@ -198,6 +291,12 @@ class TruncNormalSampler {
     }
   }
   bool point_mass() const { return point_mass_; }
+  // Wide: the interval holds 0 and at least half the mass; then a N(0, 1) draw z accepted in
+  // [alpha, beta] (the mirrored interval) gives the sample mean + std * sign * z.
+  bool wide() const { return !tail_ && !point_mass_ && mass_ >= 0.5; }
+  double alpha() const { return alpha_; }
+  double beta() const { return beta_; }
+  double sign() const { return sign_; }
   // The low bound when the (unmirrored) law sits at a, else the high one.
   bool point_at_low() const { return sign_ > 0; }
 
@@ -263,6 +362,69 @@ void trunc_normal_fill(T* out, std::size_t n, double mean, double std, double a,
     const T y = static_cast<T>(sampler(hi, lo));
     return std::min(std::max(y, lo_t), hi_t);
   };
+  if constexpr (std::is_same_v<T, float>) {
+    if (sampler.wide()) {
+      // float32 on a wide interval: counter-based rejection from the normal stream. Block k
+      // (elements 2k, 2k + 1) gives 4 normals by Box–Muller (as the float32 normal fill):
+      // element 2k takes z0 if it lies in [alpha, beta], else z2; element 2k + 1 takes z1, else
+      // z3; when both of its draws fail (probability (1 - mass)^2: 0.2 % on [-2, 2]) it takes
+      // the exact inverse-CDF sampler on a word pair of the same counter under a second key
+      // (seed + K). Each draw is independent of the others, so the law is exactly the normal's
+      // restricted to [a, b]; an element depends on its block alone (any chunking, any thread
+      // count), and the fill uses 2 elements per block as the exact sampler does.
+      const std::uint64_t seed = gen.seed(), stream = gen.stream();
+      const std::array<std::uint32_t, 2> key2 = {
+          static_cast<std::uint32_t>(seed) + 0x3C6EF372u,
+          static_cast<std::uint32_t>(seed >> 32) + 0xA54FF53Au};
+      // The bounds as float thresholds that decide exactly as the double comparison would,
+      // and the map to the output in float32 (as the normal fill computes mean + std z).
+      float lo_z = static_cast<float>(sampler.alpha()), hi_z = static_cast<float>(sampler.beta());
+      if (static_cast<double>(lo_z) < sampler.alpha())
+        lo_z = std::nextafter(lo_z, std::numeric_limits<float>::infinity());
+      if (static_cast<double>(hi_z) > sampler.beta())
+        hi_z = std::nextafter(hi_z, -std::numeric_limits<float>::infinity());
+      const float mu = static_cast<float>(mean), sd = static_cast<float>(sampler.sign() * std);
+      detail::run_fill<2>(
+          out, n, gen, [&](const philox::Batch& bt, int nb, float* dst, std::uint64_t blk) {
+            alignas(64) float z[4][philox::B];
+            for (int j = 0; j < philox::B; ++j) {
+              transform::box_muller_f(bt.x0[j], bt.x1[j], z[0][j], z[1][j]);
+              transform::box_muller_f(bt.x2[j], bt.x3[j], z[2][j], z[3][j]);
+            }
+            alignas(64) float y[2][philox::B];
+            alignas(64) std::int32_t miss[2][philox::B];
+            const float lz = lo_z, hz = hi_z, m = mu, s = sd, lt = lo_t, ht = hi_t;
+            std::int32_t misses = 0;
+            for (int e = 0; e < 2; ++e)
+              for (int j = 0; j < philox::B; ++j) {
+                const float a1 = z[e][j], a2 = z[2 + e][j];
+                const bool ok1 = (lz <= a1) & (a1 <= hz), ok2 = (lz <= a2) & (a2 <= hz);
+                const float v = ok1 ? a1 : a2;
+                const float yv = m + s * v;
+                y[e][j] = yv < lt ? lt : (yv > ht ? ht : yv);
+                miss[e][j] = static_cast<std::int32_t>(!(ok1 | ok2));
+                misses |= miss[e][j];
+              }
+            if (misses)
+              for (int j = 0; j < nb; ++j)
+                for (int e = 0; e < 2; ++e)
+                  if (miss[e][j]) {
+                    const std::uint64_t c = blk + static_cast<std::uint64_t>(j);
+                    const auto w = philox::philox4x32_10(
+                        {static_cast<std::uint32_t>(c), static_cast<std::uint32_t>(c >> 32),
+                         static_cast<std::uint32_t>(stream),
+                         static_cast<std::uint32_t>(stream >> 32)},
+                        key2);
+                    y[e][j] = sample(w[2 * e], w[2 * e + 1]);
+                  }
+            for (int j = 0; j < nb; ++j) {
+              dst[2 * j] = y[0][j];
+              dst[2 * j + 1] = y[1][j];
+            }
+          });
+      return;
+    }
+  }
   detail::run_fill<2>(out, n, gen, [&](const philox::Batch& bt, int nb, T* dst) {
     for (int j = 0; j < nb; ++j) {
       dst[2 * j] = sample(bt.x0[j], bt.x1[j]);
@@ -362,6 +524,76 @@ inline void round_to_half(const float* in, std::uint16_t* out, std::size_t n, Ha
       for (index_t i = i0; i < i1; ++i) out[i] = to_half(in[i], Half::float16);
     }
   });
+}
+
+// uniform_fill / normal_fill straight into a 16-bit buffer: each batch of float32 values (the
+// values of the float32 fill, checked as for float32) is rounded to nearest even in cache, so the
+// result is the float32 fill rounded, without a float32 buffer of the whole output.
+namespace detail {
+template <class Make>
+void run_f32_fill(std::uint16_t* out, std::size_t n, Half h, Generator& gen, const Make& make) {
+  run_fill<4>(out, n, gen, [&make, h](const philox::Batch& b, int, std::uint16_t* dst) {
+    alignas(64) float t[4][philox::B];
+    make(b, t);
+    if (h == Half::bfloat16) {
+      for (int j = 0; j < philox::B; ++j)
+        for (int l = 0; l < 4; ++l) {
+          std::uint32_t x;
+          std::memcpy(&x, &t[l][j], 4);
+          const std::uint32_t r = (x + 0x7FFFu + ((x >> 16) & 1u)) >> 16;
+          const std::uint32_t q = (x >> 16) | 0x40u;  // a NaN stays a (quiet) NaN
+          dst[4 * j + l] = static_cast<std::uint16_t>((x & 0x7FFFFFFFu) > 0x7F800000u ? q : r);
+        }
+    } else {
+      for (int j = 0; j < philox::B; ++j)
+        for (int l = 0; l < 4; ++l) dst[4 * j + l] = to_half(t[l][j], Half::float16);
+    }
+  });
+}
+}  // namespace detail
+
+inline void uniform_fill(std::uint16_t* out, std::size_t n, Half h, double lo, double hi,
+                         Generator& gen) {
+  const auto [a, w] = detail::uniform_params<float>(lo, hi);
+  detail::run_f32_fill(out, n, h, gen, detail::UniformF32{a, w});
+}
+
+inline void normal_fill(std::uint16_t* out, std::size_t n, Half h, double mean, double std,
+                        Generator& gen) {
+  const auto [mu, sd] = detail::normal_params<float>(mean, std);
+  detail::run_f32_fill(out, n, h, gen, detail::NormalF32{mu, sd});
+}
+
+// The 16-bit element types as distinct types (the storage is their uint16 bit pattern), so that
+// a TensorView<bfloat16_bits> reaches these fills through the initializers of init.hpp
+// (kaiming_uniform_ on a bfloat16 weight computes its bound as for float32, then fills here).
+struct float16_bits {
+  std::uint16_t v;
+};
+struct bfloat16_bits {
+  std::uint16_t v;
+};
+static_assert(sizeof(float16_bits) == 2 && sizeof(bfloat16_bits) == 2);
+
+namespace detail {
+inline std::uint16_t* raw_bits(float16_bits* p) { return reinterpret_cast<std::uint16_t*>(p); }
+inline std::uint16_t* raw_bits(bfloat16_bits* p) { return reinterpret_cast<std::uint16_t*>(p); }
+inline Half format_of(const float16_bits*) { return Half::float16; }
+inline Half format_of(const bfloat16_bits*) { return Half::bfloat16; }
+}  // namespace detail
+
+inline void uniform_fill(float16_bits* out, std::size_t n, double lo, double hi, Generator& gen) {
+  uniform_fill(detail::raw_bits(out), n, detail::format_of(out), lo, hi, gen);
+}
+inline void normal_fill(float16_bits* out, std::size_t n, double mean, double std, Generator& gen) {
+  normal_fill(detail::raw_bits(out), n, detail::format_of(out), mean, std, gen);
+}
+inline void uniform_fill(bfloat16_bits* out, std::size_t n, double lo, double hi, Generator& gen) {
+  uniform_fill(detail::raw_bits(out), n, detail::format_of(out), lo, hi, gen);
+}
+inline void normal_fill(bfloat16_bits* out, std::size_t n, double mean, double std,
+                        Generator& gen) {
+  normal_fill(detail::raw_bits(out), n, detail::format_of(out), mean, std, gen);
 }
 
 // The truncated normal in a 16-bit format, exact after rounding: the sample is drawn in double

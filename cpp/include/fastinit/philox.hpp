@@ -47,52 +47,51 @@ struct Batch {
 };
 
 #if defined(__AVX2__) && !defined(FASTINIT_SCALAR_PHILOX)
-// 8 blocks per AVX2 register: the 32x32->64 products of even and odd lanes come from two
-// vpmuludq and are blended back into (hi, lo) words. Integer arithmetic only: the same bits as
-// the scalar form, which tests/cpp checks.
-inline void mulhilo8(__m256i a, __m256i m, __m256i& hi, __m256i& lo) {
-  const __m256i even = _mm256_mul_epu32(a, m);
-  const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), m);
-  lo = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
-  hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
+// 4 blocks per AVX2 register, each 32-bit word in the low half of a 64-bit lane: vpmuludq then
+// gives the whole 32x32->64 product of each lane, its high word is one shift away and its low
+// word is already in place (the garbage above it is never read: vpmuludq reads the low halves
+// only, and the words are packed at the end). Two groups of 4 blocks are interleaved to cover
+// the multiplier's latency. Integer arithmetic only: the same bits as the scalar form, which
+// tests/cpp checks.
+inline __m256i pack_low_words(__m256i a, __m256i b) {  // low words of a's then b's 4 lanes
+  const __m256i idx = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+  return _mm256_permute2x128_si256(_mm256_permutevar8x32_epi32(a, idx),
+                                   _mm256_permutevar8x32_epi32(b, idx), 0x20);
 }
 
 inline void generate(std::uint64_t seed, std::uint64_t stream, std::uint64_t first, Batch& o) {
-  for (int j = 0; j < B; ++j) {
-    const std::uint64_t ctr = first + static_cast<std::uint64_t>(j);
-    o.x0[j] = static_cast<std::uint32_t>(ctr);
-    o.x1[j] = static_cast<std::uint32_t>(ctr >> 32);
-  }
-  const __m256i m0 = _mm256_set1_epi32(static_cast<int>(M0)),
-                m1 = _mm256_set1_epi32(static_cast<int>(M1));
-  const __m256i s_lo = _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(stream)));
-  const __m256i s_hi =
-      _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(stream >> 32)));
+  const __m256i m0 = _mm256_set1_epi64x(M0), m1 = _mm256_set1_epi64x(M1);
+  const __m256i s_lo = _mm256_set1_epi64x(static_cast<std::uint32_t>(stream));
+  const __m256i s_hi = _mm256_set1_epi64x(static_cast<std::uint32_t>(stream >> 32));
+  const __m256i iota = _mm256_setr_epi64x(0, 1, 2, 3), four = _mm256_set1_epi64x(4);
   for (int v = 0; v < B; v += 8) {
-    __m256i c0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(o.x0 + v));
-    __m256i c1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(o.x1 + v));
-    __m256i c2 = s_lo, c3 = s_hi;
+    // the 64-bit counters of blocks v..v+3 (a) and v+4..v+7 (b)
+    const __m256i ca =
+        _mm256_add_epi64(_mm256_set1_epi64x(static_cast<long long>(first + v)), iota);
+    const __m256i cb = _mm256_add_epi64(ca, four);
+    __m256i a0 = ca, a1 = _mm256_srli_epi64(ca, 32), a2 = s_lo, a3 = s_hi;
+    __m256i b0 = cb, b1 = _mm256_srli_epi64(cb, 32), b2 = s_lo, b3 = s_hi;
     std::uint32_t k0 = static_cast<std::uint32_t>(seed),
                   k1 = static_cast<std::uint32_t>(seed >> 32);
     for (int r = 0; r < 10; ++r) {
-      __m256i hi0, lo0, hi1, lo1;
-      mulhilo8(c0, m0, hi0, lo0);
-      mulhilo8(c2, m1, hi1, lo1);
-      const __m256i n0 =
-          _mm256_xor_si256(_mm256_xor_si256(hi1, c1), _mm256_set1_epi32(static_cast<int>(k0)));
-      const __m256i n2 =
-          _mm256_xor_si256(_mm256_xor_si256(hi0, c3), _mm256_set1_epi32(static_cast<int>(k1)));
-      c0 = n0;
-      c1 = lo1;
-      c2 = n2;
-      c3 = lo0;
+      const __m256i key0 = _mm256_set1_epi64x(k0), key1 = _mm256_set1_epi64x(k1);
+      const __m256i pa0 = _mm256_mul_epu32(a0, m0), pa1 = _mm256_mul_epu32(a2, m1);
+      const __m256i pb0 = _mm256_mul_epu32(b0, m0), pb1 = _mm256_mul_epu32(b2, m1);
+      a0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(pa1, 32), a1), key0);
+      a2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(pa0, 32), a3), key1);
+      a1 = pa1;
+      a3 = pa0;
+      b0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(pb1, 32), b1), key0);
+      b2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(pb0, 32), b3), key1);
+      b1 = pb1;
+      b3 = pb0;
       k0 += W0;
       k1 += W1;
     }
-    _mm256_store_si256(reinterpret_cast<__m256i*>(o.x0 + v), c0);
-    _mm256_store_si256(reinterpret_cast<__m256i*>(o.x1 + v), c1);
-    _mm256_store_si256(reinterpret_cast<__m256i*>(o.x2 + v), c2);
-    _mm256_store_si256(reinterpret_cast<__m256i*>(o.x3 + v), c3);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(o.x0 + v), pack_low_words(a0, b0));
+    _mm256_store_si256(reinterpret_cast<__m256i*>(o.x1 + v), pack_low_words(a1, b1));
+    _mm256_store_si256(reinterpret_cast<__m256i*>(o.x2 + v), pack_low_words(a2, b2));
+    _mm256_store_si256(reinterpret_cast<__m256i*>(o.x3 + v), pack_low_words(a3, b3));
   }
 }
 #else
