@@ -120,7 +120,13 @@ def plot_trainability(path: str | os.PathLike[str], result: Mapping[str, Any]) -
     fig = new_figure(6.4, 4.6)
     ax = fig.subplots()
     mesh = ax.pcolormesh(
-        _edges(sw2), _edges(depths), acc, cmap="viridis", vmin=0.0, vmax=1.0, shading="flat"
+        _edges(sw2),
+        np.maximum(_edges(depths), 0.0),
+        acc,
+        cmap="viridis",
+        vmin=0.0,
+        vmax=1.0,
+        shading="flat",
     )
     fig.colorbar(mesh, ax=ax, label="test accuracy")
     div = np.argwhere(result["diverged"])
@@ -145,7 +151,7 @@ def plot_trainability(path: str | os.PathLike[str], result: Mapping[str, Any]) -
             ax.axvline(crit, color="white", lw=0.8, ls=":", label="σ_w*² (χ₁ = 1)")
     except ValueError:
         pass
-    ax.set_ylim(_edges(depths)[0], top)
+    ax.set_ylim(max(0.0, _edges(depths)[0]), top)
     ax.set_xlabel("σ_w²")
     ax.set_ylabel("depth (hidden layers)")
     ax.legend(loc="upper right", fontsize=8, facecolor="0.3", labelcolor="white", framealpha=0.8)
@@ -203,6 +209,10 @@ def jacobian_spectra(
     return {"cases": cases, "width": width, "points": points}
 
 
+#: singular values below 10**LOG_FLOOR (the rank a ReLU network loses to dead units) are drawn
+#: at the floor and counted in the panel
+LOG_FLOOR = -6
+
 _WEIGHT_STYLE = {"orthogonal": ("tab:blue", "-"), "gaussian": ("tab:red", "--")}
 
 
@@ -218,21 +228,30 @@ def plot_jacobian_spectra(path: str | os.PathLike[str], result: Mapping[str, Any
     fig = new_figure(3.1 * len(depths) + 0.4, 2.7 * len(acts) + 0.9)
     axes = fig.subplots(len(acts), len(depths), squeeze=False, sharex=True)
     lines = require("matplotlib.lines", purpose="plotting")
+    logs = {id(c): np.log10(np.maximum(c["singular_values"], 10.0**LOG_FLOOR)) for c in cases}
     for c in cases:
         i, j = acts.index(c["activation"]), depths.index(c["depth"])
         ax = axes[i][j]
-        sv = c["singular_values"]
-        sv = np.log10(sv[np.isfinite(sv) & (sv > 0)])
+        panel = [
+            logs[id(o)]
+            for o in cases
+            if (o["activation"], o["depth"]) == (c["activation"], c["depth"])
+        ]
+        hi = max(float(v.max()) for v in panel) + 0.05
+        lo = min(float(v.min()) for v in panel) - 0.05
+        bins = np.linspace(lo, hi, 41)
+        sv = logs[id(c)]
         color, ls = _WEIGHT_STYLE[c["weights"]]
-        if sv.size:
-            ax.hist(sv, bins=40, density=True, histtype="step", color=color, ls=ls, lw=1.6)
+        ax.hist(sv, bins=bins, density=True, histtype="step", color=color, ls=ls, lw=1.6)
         th, me = c["theory"], c["measured"]
-        y0 = 0.95 if c["weights"] == "orthogonal" else 0.72
+        floor = float(np.mean(sv <= LOG_FLOOR))
+        y0 = 0.95 if c["weights"] == "orthogonal" else 0.68
         ax.text(
             0.03,
             y0,
             f"{c['weights'][:5]}: E[σ²] {me['mean']:.3g} (theory {th['mean']:.3g})\n"
-            f"Var[σ²] {me['variance']:.3g} (theory {th['variance']:.3g})",
+            f"Var[σ²] {me['variance']:.3g} (theory {th['variance']:.3g})"
+            + (f"\n{floor:.0%} below 1e{LOG_FLOOR} (rank lost)" if floor else ""),
             transform=ax.transAxes,
             fontsize=6.5,
             va="top",
@@ -251,8 +270,9 @@ def plot_jacobian_spectra(path: str | os.PathLike[str], result: Mapping[str, Any
     ]
     fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=9)
     fig.suptitle(
-        f"Singular values of the input-output Jacobian dA_L/dx at q*: width {result['width']}, "
-        f"{result['points']} inputs per network"
+        f"Singular values of the Jacobian dA_L/dx at q*\nwidth {result['width']}, "
+        f"{result['points']} inputs per network",
+        fontsize=10,
     )
     return save_figure(fig, path)
 
