@@ -30,8 +30,8 @@ FULL: dict[str, Any] = {
     "phase_grid": (161, 81),
     # the papers' figures: trainability on digits (Schoenholz et al. 2017, Fig. 5) and the
     # Jacobian's singular values (Pennington et al. 2017, Fig. 1)
-    "trainability_sigma_w2": (1.0, 1.333, 1.667, 2.0, 2.333, 2.667, 3.0, 3.333, 3.667, 4.0),
-    "trainability_depths": (4, 8, 16, 32, 48, 64),
+    "trainability_sigma_w2": tuple(1.0 + 0.25 * i for i in range(13)),  # 1.0, 1.25, ..., 4.0
+    "trainability_depths": (4, 8, 16, 24, 32, 48, 64, 96),
     "trainability_width": 64,
     "trainability_epochs": 10,
     "jacobian_depths": (4, 16, 64),
