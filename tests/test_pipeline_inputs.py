@@ -191,7 +191,7 @@ def _bad_targets():
     ro = base.copy()
     ro.setflags(write=False)
     return {
-        "float16": (np.full((6, 8), 7.0, np.float16), TypeError),
+        "uint16": (np.full((6, 8), 7, np.uint16), TypeError),  # float16 is a target dtype
         "int64": (np.full((6, 8), 7, np.int64), TypeError),
         "complex64": (np.full((6, 8), 7.0, np.complex64), TypeError),
         "column_stride": (wide[:, ::2], ValueError),
