@@ -246,38 +246,30 @@ def _trunc_normal_inplace(fill: Callable[..., Any]) -> Callable[..., Any]:
     return trunc_normal_
 
 
-uniform_ = _inplace(
-    _args.checked(_core.uniform_, "uniform_"), _args.checked(_core._uniform_half_, "uniform_")
-)
-normal_ = _inplace(
-    _args.checked(_core.normal_, "normal_"), _args.checked(_core._normal_half_, "normal_")
-)
+def _bound(name: str, half: bool = False) -> Callable[..., Any]:
+    """The core's in-place ``name`` made an initializer (:func:`_inplace`); with ``half``, 16-bit
+    targets go to the core's own ``_<name>half_`` fill (no float32 scratch copy)."""
+    fill = _args.checked(getattr(_core, name), name)
+    half_fill = _args.checked(getattr(_core, f"_{name}half_"), name) if half else None
+    return _inplace(fill, half_fill)
+
+
+uniform_ = _bound("uniform_", half=True)
+normal_ = _bound("normal_", half=True)
 trunc_normal_ = _trunc_normal_inplace(_args.checked(_core.trunc_normal_, "trunc_normal_"))
-constant_ = _inplace(_args.checked(_core.constant_, "constant_"))
-ones_ = _inplace(_args.checked(_core.ones_, "ones_"))
-zeros_ = _inplace(_args.checked(_core.zeros_, "zeros_"))
-eye_ = _inplace(_args.checked(_core.eye_, "eye_"))
-dirac_ = _inplace(_args.checked(_core.dirac_, "dirac_"))
-xavier_uniform_ = _inplace(
-    _args.checked(_core.xavier_uniform_, "xavier_uniform_"),
-    _args.checked(_core._xavier_uniform_half_, "xavier_uniform_"),
-)
-xavier_normal_ = _inplace(
-    _args.checked(_core.xavier_normal_, "xavier_normal_"),
-    _args.checked(_core._xavier_normal_half_, "xavier_normal_"),
-)
-kaiming_uniform_ = _inplace(
-    _args.checked(_core.kaiming_uniform_, "kaiming_uniform_"),
-    _args.checked(_core._kaiming_uniform_half_, "kaiming_uniform_"),
-)
-kaiming_normal_ = _inplace(
-    _args.checked(_core.kaiming_normal_, "kaiming_normal_"),
-    _args.checked(_core._kaiming_normal_half_, "kaiming_normal_"),
-)
-orthogonal_ = _inplace(_args.checked(_core.orthogonal_, "orthogonal_"))
-sparse_ = _inplace(_args.checked(_core.sparse_, "sparse_"))
-variance_scaling_ = _inplace(_args.checked(_core.variance_scaling_, "variance_scaling_"))
-zero_ = _inplace(_args.checked(_core.zero_, "zero_"))
+constant_ = _bound("constant_")
+ones_ = _bound("ones_")
+zeros_ = _bound("zeros_")
+eye_ = _bound("eye_")
+dirac_ = _bound("dirac_")
+xavier_uniform_ = _bound("xavier_uniform_", half=True)
+xavier_normal_ = _bound("xavier_normal_", half=True)
+kaiming_uniform_ = _bound("kaiming_uniform_", half=True)
+kaiming_normal_ = _bound("kaiming_normal_", half=True)
+orthogonal_ = _bound("orthogonal_")
+sparse_ = _bound("sparse_")
+variance_scaling_ = _bound("variance_scaling_")
+zero_ = _bound("zero_")
 
 
 def glorot_uniform_(tensor: _T, **kw: Any) -> _T:
