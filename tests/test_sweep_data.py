@@ -403,3 +403,25 @@ def test_ctrl_c_during_a_data_sweep_and_a_validated_fit() -> None:
         """,
         "fit with validation",
     )
+
+
+def test_load_data_is_the_sweeps_split() -> None:
+    """load_data gives the split a data sweep trains on: passed back as a 4-tuple it gives the
+    very same results; the training part is standardized, the test part with its statistics."""
+    d = S.load_data((X, Y))
+    assert d["features"] == 8 and d["classes"] == 4
+    assert len(d["y_train"]) + len(d["y_test"]) == len(Y) and len(d["y_test"]) == 48
+    np.testing.assert_allclose(d["X_train"].mean(axis=0), 0.0, atol=1e-5)
+    np.testing.assert_allclose(d["X_train"].std(axis=0), 1.0, atol=1e-4)
+    kw = {k: v for k, v in SMALL.items() if k != "data"}
+    split = (d["X_train"], d["y_train"], d["X_test"], d["y_test"])
+    a = fi.sweep(**kw, data=(X, Y))  # type: ignore[arg-type]
+    b = fi.sweep(**kw, data=split)  # type: ignore[arg-type]
+    assert [r["test_accuracy"] for r in a.records] == [r["test_accuracy"] for r in b.records]
+    assert [r["train_loss"] for r in a.records] == [r["train_loss"] for r in b.records]
+    digits = S.load_data("digits", dtype=np.float64)
+    assert digits["X_train"].shape == (1438, 64) and digits["X_train"].dtype == np.float64
+    with pytest.raises(ValueError, match="test_fraction"):
+        S.load_data((X, Y), test_fraction=1.0)
+    with pytest.raises(ValueError, match="digits"):
+        S.load_data("mnist")
