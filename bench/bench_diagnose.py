@@ -14,9 +14,12 @@ int64 labels, kaiming_normal weights; depth 10 / 50 / 100 hidden layers, relu an
   diagnose allocates its own);
 * ``diagnose``: ``fi.diagnose(net, X, y)``, the same pass plus the per-layer statistics in C++
   and the per-layer mean-field predictions (q, ||dL/dZ|| and the two-input correlation c, one
-  quadrature per layer each) in the Python half; no Jacobian (the default).
+  quadrature per layer each) in the Python half; no Jacobian (the default);
+* ``C++ half``: the compiled call ``fi.diagnose`` makes (the pass and the statistics, without
+  the predictions), to show where the overhead goes.
 
-``overhead`` = diagnose / bare - 1 (the goal is <= 15 % at depth 100). The two alternate round
+``overhead`` = diagnose / bare - 1 (the goal is <= 15 % at depth 100), ``C++ half`` likewise.
+The three alternate round
 robin in blocks of enough calls to last ~0.2 s (``--quick``: one call), 5 rounds (``--quick``: 2),
 so that a drift of the background load affects both alike; the table gives the median block time
 per call. ``uptime``'s load average is printed before and after: other work on the machine skews
@@ -34,6 +37,8 @@ from collections.abc import Callable
 import fastinit as fi
 import numpy as np
 from _common import Table, format_time, num_threads
+from fastinit import _args
+from fastinit._loader import core
 
 DEPTHS = (10, 50, 100)
 ACTS = ("relu", "tanh")
@@ -64,8 +69,8 @@ def _block(fn: Callable[[], object], calls: int) -> float:
     return (time.perf_counter() - t0) / calls
 
 
-def measure(depth: int, act: str, rounds: int, seconds: float) -> tuple[float, float]:
-    """Median time per call of (bare, diagnose), interleaved."""
+def measure(depth: int, act: str, rounds: int, seconds: float) -> list[float]:
+    """Median time per call of bare, diagnose and its C++ half, interleaved."""
     net = fi.MLP(
         [WIDTH] * (depth + 1) + [CLASSES],
         activation=act,
@@ -82,13 +87,18 @@ def measure(depth: int, act: str, rounds: int, seconds: float) -> tuple[float, f
     def diag() -> object:
         return fi.diagnose(net, X, y)
 
-    fns = (bare, diag)
+    generator = _args.generator(None)
+
+    def half() -> object:
+        return core.diagnose(net._core, X, y, generator, None, 32)
+
+    fns = (bare, diag, half)
     calls = [_calibrate(f, seconds) for f in fns]  # also warms up
-    times: list[list[float]] = [[], []]
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(rounds):
         for i, f in enumerate(fns):
             times[i].append(_block(f, calls[i]))
-    return statistics.median(times[0]), statistics.median(times[1])
+    return [statistics.median(t) for t in times]
 
 
 def main() -> None:
@@ -105,7 +115,7 @@ def main() -> None:
         with num_threads(threads):
             for depth in depths:
                 for act in ACTS:
-                    bare, diag = measure(depth, act, rounds, seconds)
+                    bare, diag, half = measure(depth, act, rounds, seconds)
                     rows.append(
                         [
                             str(depth),
@@ -114,14 +124,26 @@ def main() -> None:
                             format_time(bare),
                             format_time(diag),
                             f"{100 * (diag / bare - 1):+.0f} %",
+                            format_time(half),
+                            f"{100 * (half / bare - 1):+.0f} %",
                         ]
                     )
     table = Table(
         f"diagnose overhead over a bare forward + backward (width {WIDTH}, batch {BATCH}, float32)",
-        ["depth", "activation", "threads", "bare", "diagnose", "overhead"],
+        [
+            "depth",
+            "activation",
+            "threads",
+            "bare",
+            "diagnose",
+            "overhead",
+            "C++ half",
+            "C++ overhead",
+        ],
         rows,
         notes=[
             "bare: net.loss_and_grad(X, y); diagnose: fi.diagnose(net, X, y) (no Jacobian); "
+            "C++ half: its compiled call, without the mean-field predictions; "
             "median time per call over interleaved rounds",
             f"before: {before}; after: {load_average()}",
         ],
