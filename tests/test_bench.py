@@ -23,6 +23,7 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
         ("bench_mlp.py", ["tiny network", "large network"]),
         ("bench_sweep.py", ["configurations", "fastinit cfg/s"]),
         ("bench_peak.py", ["machine limits", "fastinit vs EigenRand"]),
+        ("bench_diagnose.py", ["diagnose overhead", "load average"]),
     ],
 )
 def test_benchmark_runs(script, expected):

@@ -98,8 +98,13 @@ double row_similarity(const M& W) {
   Eigen::VectorXd norms = R.rowwise().norm();
   if (n == 0 || norms.maxCoeff() == 0) return 1.0;
   if (n < 2) return 0.0;
-  for (index_t i = 0; i < n; ++i)
-    if (norms[i] > 0) R.row(i) /= norms[i];
+  // Each row divided by its norm, walked down R's (contiguous) columns: the same divisions as
+  // row by row, without the strided access.
+  for (index_t j = 0; j < R.cols(); ++j) {
+    double* col = R.col(j).data();
+    for (index_t i = 0; i < n; ++i)
+      if (norms[i] > 0) col[i] /= norms[i];
+  }
   const Eigen::MatrixXd G = R * R.transpose();
   const double off = G.cwiseAbs().sum() - G.diagonal().cwiseAbs().sum();
   return off / (double(n) * double(n - 1));  // pairs with a zero row count as 0
@@ -158,6 +163,51 @@ double frob(const M& m) {
   double s = 0;
   for (index_t i = 0; i < m.size(); ++i) s += double(m.data()[i]) * double(m.data()[i]);
   return std::sqrt(s);
+}
+
+// The Frobenius norms of two arrays of n elements in one pass: each sum in the order frob's
+// (so the same bits), the two dependency chains interleaved.
+template <class T>
+void frob2(const T* a, const T* b, index_t n, double& na, double& nb) {
+  double sa = 0, sb = 0;
+  for (index_t i = 0; i < n; ++i) {
+    sa += double(a[i]) * double(a[i]);
+    sb += double(b[i]) * double(b[i]);
+  }
+  na = std::sqrt(sa);
+  nb = std::sqrt(sb);
+}
+
+// Sums over the n elements of a layer's Z, A, dZ (and dA when not null) in one pass; the count
+// of elements of A for which saturated(a) holds.
+struct LayerSums {
+  double z = 0, zz = 0, a = 0, aa = 0, dz = 0, da = 0;
+  index_t saturated = 0;
+};
+
+template <class T, class Sat>
+LayerSums layer_sums(const T* Z, const T* A, const T* dZ, const T* dA, index_t n, Sat saturated) {
+  // Every sum keeps the element order of a loop of its own (the bits do not change); fused, the
+  // independent dependency chains overlap and each array is read once.
+  LayerSums s;
+  double z = 0, zz = 0, a = 0, aa = 0, dz = 0, da = 0;
+  index_t sat = 0;
+  if (dA) {
+    for (index_t i = 0; i < n; ++i) {
+      z += Z[i], zz += double(Z[i]) * Z[i], a += A[i], aa += double(A[i]) * A[i];
+      dz += double(dZ[i]) * double(dZ[i]);
+      da += double(dA[i]) * double(dA[i]);
+      sat += saturated(A[i]);
+    }
+  } else {
+    for (index_t i = 0; i < n; ++i) {
+      z += Z[i], zz += double(Z[i]) * Z[i], a += A[i], aa += double(A[i]) * A[i];
+      dz += double(dZ[i]) * double(dZ[i]);
+      sat += saturated(A[i]);
+    }
+  }
+  s.z = z, s.zz = zz, s.a = a, s.aa = aa, s.dz = dz, s.da = da, s.saturated = sat;
+  return s;
 }
 
 }  // namespace diag_detail
@@ -247,26 +297,42 @@ Diagnosis diagnose(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& 
   }
   auto& ws = net.workspace();
   d.layers.resize(L);
-  parallel_tasks(L, [&](index_t l) {
+  // Three tasks per layer (its element statistics and norms; the row similarity of W_l; that of
+  // dW_l), each writing its own fields: a layer's values never depend on the thread count.
+  parallel_tasks(3 * index_t(L), [&](index_t task) {
+    const int l = static_cast<int>(task / 3);
     LayerStats& s = d.layers[l];
+    if (task % 3 == 1) {
+      s.w_row_similarity = diag_detail::row_similarity(net.params().W(l));
+      return;
+    }
+    if (task % 3 == 2) {
+      s.grad_w_row_similarity = diag_detail::row_similarity(grads.W(l));
+      return;
+    }
     const bool hidden = l < L - 1;
     const index_t D = net.sizes()[l + 1], n = N * D;
     const T* Z = ws.Z[l].data();
     const T* A = hidden ? ws.A[l].data() : Z;
-    double sz = 0, szz = 0, sa = 0, saa = 0;
-    for (index_t i = 0; i < n; ++i) {
-      sz += Z[i], szz += double(Z[i]) * Z[i], sa += A[i], saa += double(A[i]) * A[i];
-    }
-    s.z_mean = sz / double(n);
-    s.q = szz / double(n);
+    const T* dZ = ws.dZ[l].data();
+    const T* dA = hidden ? ws.dA[l].data() : nullptr;
+    const Act kind = hidden ? net.activations()[l].kind : Act::identity;
+    diag_detail::LayerSums m;
+    if (kind == Act::tanh)
+      m = diag_detail::layer_sums(Z, A, dZ, dA, n, [](T a) { return std::fabs(a) > T(0.99); });
+    else if (kind == Act::sigmoid)
+      m = diag_detail::layer_sums(Z, A, dZ, dA, n, [](T a) { return a < T(0.01) || a > T(0.99); });
+    else
+      m = diag_detail::layer_sums(Z, A, dZ, dA, n, [](T) { return false; });
+    s.z_mean = m.z / double(n);
+    s.q = m.zz / double(n);
     s.z_std = std::sqrt(std::max(0.0, s.q - s.z_mean * s.z_mean));
-    s.a_mean = sa / double(n);
-    s.a_std = std::sqrt(std::max(0.0, saa / double(n) - s.a_mean * s.a_mean));
-    if (!std::isfinite(szz)) s.z_std = s.q = szz;
-    if (!std::isfinite(saa)) s.a_std = saa;
+    s.a_mean = m.a / double(n);
+    s.a_std = std::sqrt(std::max(0.0, m.aa / double(n) - s.a_mean * s.a_mean));
+    if (!std::isfinite(m.zz)) s.z_std = s.q = m.zz;
+    if (!std::isfinite(m.aa)) s.a_std = m.aa;
     if (hidden) {
-      const Activation& act = net.activations()[l];
-      if (act.kind == Act::relu) {
+      if (kind == Act::relu) {
         index_t dead = 0;
         for (index_t j = 0; j < D; ++j) {
           bool all_zero = true;
@@ -274,23 +340,18 @@ Diagnosis diagnose(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& 
           dead += all_zero;
         }
         s.dead_frac = double(dead) / double(D);
-      } else if (act.kind == Act::tanh || act.kind == Act::sigmoid) {
-        index_t sat = 0;
-        for (index_t i = 0; i < n; ++i)
-          sat += act.kind == Act::tanh ? std::fabs(A[i]) > T(0.99)
-                                       : (A[i] < T(0.01) || A[i] > T(0.99));
-        s.saturated_frac = double(sat) / double(n);
+      } else if (kind == Act::tanh || kind == Act::sigmoid) {
+        s.saturated_frac = double(m.saturated) / double(n);
       }
-      s.grad_a_norm = diag_detail::frob(ws.dA[l].topRows(N));
+      s.grad_a_norm = std::sqrt(m.da);
     }
-    s.grad_z_norm = diag_detail::frob(ws.dZ[l].topRows(N));
-    s.grad_w_norm = diag_detail::frob(grads.W(l));
+    s.grad_z_norm = std::sqrt(m.dz);
+    const auto W = net.params().W(l);
+    const auto dW = grads.W(l);
+    diag_detail::frob2(dW.data(), W.data(), W.size(), s.grad_w_norm, s.w_norm);
     s.grad_b_norm = diag_detail::frob(grads.b(l));
-    s.w_norm = diag_detail::frob(net.params().W(l));
     s.grad_w_ratio =
         s.w_norm > 0 ? s.grad_w_norm / s.w_norm : std::numeric_limits<double>::infinity();
-    s.w_row_similarity = diag_detail::row_similarity(net.params().W(l));
-    s.grad_w_row_similarity = diag_detail::row_similarity(grads.W(l));
     s.correlation = diag_detail::pair_correlation(Z, N, D, D);
   });
   d.input_correlation = diag_detail::pair_correlation(X.data(), N, X.cols(), X.outerStride());
