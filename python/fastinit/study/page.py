@@ -223,7 +223,7 @@ def _papers(papers: Mapping[str, Any], figures: Mapping[str, Path]) -> list[str]
             if "trainability" in figures
             else "<figure>"
         )
-        + "<figcaption>Schoenholz et al. (2017), Fig. 5, on scikit-learn's digits: the test "
+        + f"<figcaption>Schoenholz et al. (2017), Fig. 5, on {e(cfg['data'])}: the test "
         f"accuracy (held-out 20%) of {cfg['activation']} networks of width {cfg['width']} with "
         f"weights N(0, σ_w²/fan_in) and biases N(0, σ_b² = {cfg['sigma_b'] ** 2:.3g}), trained "
         f"with SGD (lr {cfg['lr']:g}, batch {cfg['batch_size']}, {cfg['epochs']} epochs), over "

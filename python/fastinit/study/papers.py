@@ -35,9 +35,11 @@ def trainability(
     data: Any = "digits",
     seed: int = 0,
     threads: int | None = None,
+    data_name: str | None = None,
 ) -> dict[str, Any]:
     """Test accuracy after training each ``sigma`` network (W ~ N(0, sigma_w^2 / fan_in),
-    b ~ N(0, sigma_b^2)) of ``depths`` hidden layers of ``width`` on ``data`` with SGD.
+    b ~ N(0, sigma_b^2)) of ``depths`` hidden layers of ``width`` on ``data`` (any ``data`` of
+    :func:`fastinit.sweep`; ``data_name`` names it in the figure) with SGD.
 
     Returns ``{"sigma_w2", "depths", "accuracy" (len(depths), len(sigma_w2)), "diverged",
     "chance", "config"}``: one sweep (:func:`fastinit.sweep`), so the numbers are the same
@@ -84,7 +86,7 @@ def trainability(
             "epochs": epochs,
             "batch_size": batch_size,
             "lr": lr,
-            "data": data if isinstance(data, str) else "given arrays",
+            "data": data_name or (data if isinstance(data, str) else "given arrays"),
         },
     }
 

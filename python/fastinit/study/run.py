@@ -16,6 +16,7 @@ from fastinit.export import write_json
 from fastinit.optional import available
 from fastinit.plot import plot_depth_profiles, scheme_label
 
+from .data import load_dataset
 from .figures import plot_histograms, plot_training
 from .page import render_page
 from .papers import jacobian_spectra, plot_jacobian_spectra, plot_trainability, trainability
@@ -166,10 +167,13 @@ class _Report:
     def papers(self, seed: int, threads: int | None, plots: bool) -> dict[str, Any]:
         """The papers' experiments: trainability on digits and the Jacobian spectra."""
         p = self.p
-        self.say("trainability on digits: sigma_w^2 x depth, tanh ...")
+        ds = load_dataset("digits", seed=seed)  # a synthetic stand-in without scikit-learn
+        self.say(f"trainability on {ds['name']}: sigma_w^2 x depth, tanh ...")
         t = time.perf_counter()
         train = trainability(
             "tanh",
+            data=(ds["X_train"], ds["y_train"], ds["X_test"], ds["y_test"]),
+            data_name=ds["name"],
             sigma_w2=p["trainability_sigma_w2"],
             depths=p["trainability_depths"],
             sigma_b=math.sqrt(0.05),
