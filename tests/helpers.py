@@ -7,9 +7,13 @@ library fails a test.
 
 from __future__ import annotations
 
+import contextlib
 import math
+from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
+import pytest
 
 GAIN_NAMES = [
     "linear",
@@ -40,3 +44,21 @@ def assert_rel(actual, expected, rtol: float, what: str) -> None:
         f"{what}: max |diff| = {diff:.3e}, max |ref| = {scale:.3e}, "
         f"relative = {diff / scale if scale else math.inf:.3e} > rtol = {rtol:.1e}"
     )
+
+
+@contextlib.contextmanager
+def dask_client(workers: int = 2) -> Iterator[Any]:
+    """A Dask client on a local cluster of ``workers`` single-threaded worker processes (the
+    test skips without ``distributed``)."""
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=50,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client

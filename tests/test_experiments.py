@@ -9,6 +9,7 @@ import multiprocessing as mp
 import fastinit as fi
 import numpy as np
 import pytest
+from helpers import dask_client
 
 
 def _net(act: str, init: str, depth: int, width: int = 256, seed: int = 0, **kw: object) -> fi.MLP:
@@ -173,13 +174,7 @@ def test_sweep_over_a_process_pool(reference_sweep: fi.Results) -> None:
 
 @pytest.mark.slow
 def test_sweep_over_a_dask_cluster(reference_sweep: fi.Results) -> None:
-    distributed = pytest.importorskip("distributed")
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
+    with dask_client() as client:
         got = fi.sweep(**SMALL, executor=client.get_executor(), chunk_size=4)  # type: ignore[arg-type]
     assert _frame(got) == _frame(reference_sweep)
 

@@ -16,6 +16,7 @@ import fastinit as fi
 import numpy as np
 import pytest
 from fastinit import init as I  # noqa: N812
+from helpers import dask_client
 
 TIMEOUT = 120
 
@@ -192,17 +193,7 @@ def _identity(x):
 
 @pytest.mark.slow
 def test_dask_local_cluster() -> None:
-    distributed = pytest.importorskip("distributed")
-    with (
-        distributed.LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=50,
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
+    with dask_client() as client:
         arrays = client.submit(make_arrays, 0).result(timeout=TIMEOUT)
         filled = client.submit(fill_in_worker, 3).result(timeout=TIMEOUT)
         # a scattered array comes back as the worker's copy
