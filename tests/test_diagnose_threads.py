@@ -100,3 +100,47 @@ def test_fused_statistics_match_numpy_on_every_kind_of_layer() -> None:
         dead = np.mean(np.all(A == 0, axis=0)) if act == "relu" else 0.0
         assert row["dead_frac"] == dead
     assert seen_saturated  # the saturation counts were exercised
+
+
+def _mean_abs_cos(W: np.ndarray, rows: int = 32) -> float:
+    """Mean |cos| between distinct rows among the first ``rows``; zero rows count as 0."""
+    R = np.asarray(W[:rows], dtype=np.float64)
+    norms = np.linalg.norm(R, axis=1)
+    if norms.max() == 0:
+        return 1.0
+    U = np.divide(R, norms[:, None], out=np.zeros_like(R), where=norms[:, None] > 0)
+    G = np.abs(U @ U.T)
+    n = len(R)
+    return float((G.sum() - np.trace(G)) / (n * (n - 1)))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_row_similarity_matches_numpy(dtype: str) -> None:
+    # widths above and below the 32 rows compared; a dead (zero) row and two copies in W_2
+    net = fi.MLP(
+        [12, 48, 20, 5], activation="relu", output="softmax", dtype=dtype, generator=fi.Generator(4)
+    )
+    net.weights[1][3] = 0.0
+    net.weights[1][7] = net.weights[1][5]
+    X = fi.init.normal((40, 12), generator=fi.Generator(5)).astype(dtype)
+    y = np.arange(40) % 5
+    d = fi.diagnose(net, X, y)
+    _, grads = net.loss_and_grad(X, y)
+    tol = 1e-6 if dtype == "float32" else 1e-13  # cosines in the weights' precision
+    for l, row in enumerate(d.layers):
+        assert row["w_row_similarity"] == pytest.approx(_mean_abs_cos(net.weights[l]), abs=tol)
+        assert row["grad_w_row_similarity"] == pytest.approx(
+            _mean_abs_cos(grads.weights[l]), abs=tol
+        )
+    # independent rows of width 48: far from the 0.999 of copies
+    assert 0.05 < d.layers[1]["w_row_similarity"] < 0.3
+
+
+def test_copied_rows_are_symmetric_and_the_first_32_rows_decide() -> None:
+    net = fi.MLP([8, 64, 64, 3], activation="tanh", output="softmax", generator=fi.Generator(6))
+    W = net.weights[1]
+    W[:32] = W[0]  # the rows compared are copies; the rest differ
+    X = fi.init.normal((16, 8), generator=fi.Generator(7))
+    d = fi.diagnose(net, X, np.arange(16) % 3)
+    assert d.layers[1]["w_row_similarity"] == pytest.approx(1.0, abs=1e-6)
+    assert d.verdict == "symmetric"

@@ -309,3 +309,32 @@ def test_criticality_and_degenerate_fixed_points() -> None:
     assert d["c_star"] == 1.0 and d["chi_c"] == 1.0 and d["xi_c"] == math.inf
     d = T.depth_scales("relu", 1.2, 0.1)
     assert d["xi_c"] == pytest.approx(-1 / math.log(1.2**2 / 2), rel=1e-13)
+
+
+@pytest.mark.parametrize(
+    ("name", "params"), [("relu", {}), ("leaky_relu", {"negative_slope": 0.2}), ("erf", {})]
+)
+def test_closed_form_c_map_stays_a_correlation_near_one(name: str, params: dict) -> None:
+    # iterating C from c = 1 - 1e-12 never leaves [-1, 1] (closed form beside a quadrature of
+    # F(q)), and the map is continuous up to C(1) = 1
+    for q in (0.3, 1.0, 7.0):
+        c = 1 - 1e-12
+        for _ in range(50):
+            c = T.c_map(name, c, q, 1.3, 0.2, **params)
+            assert -1.0 <= c <= 1.0
+        assert T.c_map(name, 1 - 1e-15, q, 1.3, 0.2, **params) == pytest.approx(1.0, abs=1e-7)
+
+
+@pytest.mark.parametrize("name", ["tanh", "gelu", "hardtanh", "selu"])
+def test_c_map_is_bit_identical_for_any_thread_count(name: str) -> None:
+    before = fi.get_num_threads()
+    try:
+        runs = []
+        for n in (1, 2, 3):
+            fi.set_num_threads(n)
+            runs.append(
+                [T.c_map(name, c, q, 1.4, 0.3) for c in (-0.6, 0.2, 0.97) for q in (0.2, 4.0)]
+            )
+    finally:
+        fi.set_num_threads(before)
+    assert runs[0] == runs[1] == runs[2]

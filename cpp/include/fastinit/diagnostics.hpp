@@ -89,25 +89,32 @@ inline const std::vector<std::string>& verdict_names() {
 
 namespace diag_detail {
 
-// Mean |cos| between distinct rows among the first 64 (1 when every row is zero), from the
-// Gram matrix of the normalized rows (one small GEMM in double).
+// The rows row_similarity compares: 496 pairs estimate a mean |cos| to a few per cent (about
+// 0.05 for independent rows of width 256) and find copies as surely as more would.
+inline constexpr index_t kSimilarityRows = 32;
+
+// Mean |cos| between distinct rows among the first kSimilarityRows (1 when every row is zero),
+// from the Gram matrix of the normalized rows, in W's own precision (a float network's cosines
+// carry float rounding, ~1e-7, far below the 0.999 of the symmetric verdict): its lower
+// triangle by one rank update (SYRK), summed in double.
 template <class M>
 double row_similarity(const M& W) {
-  const index_t n = std::min<index_t>(W.rows(), 64);
-  Eigen::MatrixXd R = W.topRows(n).template cast<double>();
-  Eigen::VectorXd norms = R.rowwise().norm();
+  using S = typename M::Scalar;
+  const index_t n = std::min<index_t>(W.rows(), kSimilarityRows);
+  using RowMat = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  using ColMat = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>;
+  RowMat R = W.topRows(n);
+  Eigen::Matrix<S, Eigen::Dynamic, 1> norms = R.rowwise().norm();
   if (n == 0 || norms.maxCoeff() == 0) return 1.0;
   if (n < 2) return 0.0;
-  // Each row divided by its norm, walked down R's (contiguous) columns: the same divisions as
-  // row by row, without the strided access.
-  for (index_t j = 0; j < R.cols(); ++j) {
-    double* col = R.col(j).data();
-    for (index_t i = 0; i < n; ++i)
-      if (norms[i] > 0) col[i] /= norms[i];
-  }
-  const Eigen::MatrixXd G = R * R.transpose();
-  const double off = G.cwiseAbs().sum() - G.diagonal().cwiseAbs().sum();
-  return off / (double(n) * double(n - 1));  // pairs with a zero row count as 0
+  for (index_t i = 0; i < n; ++i)
+    if (norms[i] > 0) R.row(i) /= norms[i];
+  ColMat G = ColMat::Zero(n, n);
+  G.template selfadjointView<Eigen::Lower>().rankUpdate(R);
+  double off = 0;
+  for (index_t j = 0; j < n; ++j)
+    for (index_t i = j + 1; i < n; ++i) off += std::fabs(double(G(i, j)));
+  return 2 * off / (double(n) * double(n - 1));  // pairs with a zero row count as 0
 }
 
 inline double log_slope(const std::vector<double>& v) {
@@ -128,6 +135,33 @@ inline double log_slope(const std::vector<double>& v) {
   return sxy / sxx;
 }
 
+// Partial sums in kLanes interleaved lanes (element i goes to lane i % kLanes), combined
+// pairwise at the end: the order depends on n alone, so the bits are the same for any thread
+// count, build or SIMD width, and the lanes' independent dependency chains overlap (and
+// vectorize) instead of one add waiting for the last.
+inline constexpr index_t kLanes = 8;
+using Lanes = double[kLanes];
+
+inline double lane_total(const Lanes& v) {
+  return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
+}
+
+// Calls body(i, lane) for i in [0, n), lane = i % kLanes, lanes innermost.
+template <class Body>
+inline void for_lanes(index_t n, Body&& body) {
+  const index_t full = n - n % kLanes;
+  for (index_t i = 0; i < full; i += kLanes)
+    for (index_t j = 0; j < kLanes; ++j) body(i + j, j);
+  for (index_t j = 0; j < n - full; ++j) body(full + j, j);
+}
+
+template <class T>
+double sum_squares(const T* x, index_t n) {
+  Lanes s = {};
+  for_lanes(n, [&](index_t i, index_t j) { s[j] += double(x[i]) * double(x[i]); });
+  return lane_total(s);
+}
+
 // Mean cosine between the rows (2k, 2k+1) of an (N, D) row-major block with row stride ld; NaN
 // without a pair.
 template <class T>
@@ -137,15 +171,15 @@ double pair_correlation(const T* Z, index_t N, index_t D, index_t ld) {
   for (index_t r = 0; r + 1 < N; r += 2) {
     const T* a = Z + r * ld;
     const T* b = a + ld;
-    double ab = 0, aa = 0, bb = 0;
-    for (index_t j = 0; j < D; ++j) {
-      ab += double(a[j]) * double(b[j]);
-      aa += double(a[j]) * double(a[j]);
-      bb += double(b[j]) * double(b[j]);
-    }
-    const double den = std::sqrt(aa) * std::sqrt(bb);
-    if (!(den > 0) || !std::isfinite(den) || !std::isfinite(ab)) continue;
-    sum += ab / den;
+    Lanes ab = {}, aa = {}, bb = {};
+    for_lanes(D, [&](index_t i, index_t j) {
+      const double x = a[i], y = b[i];
+      ab[j] += x * y, aa[j] += x * x, bb[j] += y * y;
+    });
+    const double den = std::sqrt(lane_total(aa)) * std::sqrt(lane_total(bb));
+    const double num = lane_total(ab);
+    if (!(den > 0) || !std::isfinite(den) || !std::isfinite(num)) continue;
+    sum += num / den;
     ++count;
   }
   return count ? sum / double(count) : std::numeric_limits<double>::quiet_NaN();
@@ -160,54 +194,37 @@ inline std::string sig3(double x) {
 
 template <class M>
 double frob(const M& m) {
-  double s = 0;
-  for (index_t i = 0; i < m.size(); ++i) s += double(m.data()[i]) * double(m.data()[i]);
-  return std::sqrt(s);
+  return std::sqrt(sum_squares(m.data(), m.size()));
 }
 
-// The Frobenius norms of two arrays of n elements in one pass: each sum in the order frob's
-// (so the same bits), the two dependency chains interleaved.
-template <class T>
-void frob2(const T* a, const T* b, index_t n, double& na, double& nb) {
-  double sa = 0, sb = 0;
-  for (index_t i = 0; i < n; ++i) {
-    sa += double(a[i]) * double(a[i]);
-    sb += double(b[i]) * double(b[i]);
-  }
-  na = std::sqrt(sa);
-  nb = std::sqrt(sb);
-}
-
-// Sums over the n elements of a layer's Z, A, dZ (and dA when not null) in one pass; the count
-// of elements of A for which saturated(a) holds.
+// Sums over the n elements of a layer's Z, A, dZ (and dA when not null) in one pass, in lanes;
+// the count of elements of A for which saturated(a) holds.
 struct LayerSums {
   double z = 0, zz = 0, a = 0, aa = 0, dz = 0, da = 0;
   index_t saturated = 0;
 };
 
+template <bool kWithDA, class T, class Sat>
+LayerSums layer_sums_impl(const T* Z, const T* A, const T* dZ, const T* dA, index_t n,
+                          Sat saturated) {
+  Lanes z = {}, zz = {}, a = {}, aa = {}, dz = {}, da = {};
+  index_t sat = 0;
+  for_lanes(n, [&](index_t i, index_t j) {
+    const double zi = Z[i], ai = A[i], gi = dZ[i];
+    z[j] += zi, zz[j] += zi * zi, a[j] += ai, aa[j] += ai * ai, dz[j] += gi * gi;
+    if constexpr (kWithDA) da[j] += double(dA[i]) * double(dA[i]);
+    sat += saturated(A[i]);
+  });
+  LayerSums s;
+  s.z = lane_total(z), s.zz = lane_total(zz), s.a = lane_total(a), s.aa = lane_total(aa);
+  s.dz = lane_total(dz), s.da = lane_total(da), s.saturated = sat;
+  return s;
+}
+
 template <class T, class Sat>
 LayerSums layer_sums(const T* Z, const T* A, const T* dZ, const T* dA, index_t n, Sat saturated) {
-  // Every sum keeps the element order of a loop of its own (the bits do not change); fused, the
-  // independent dependency chains overlap and each array is read once.
-  LayerSums s;
-  double z = 0, zz = 0, a = 0, aa = 0, dz = 0, da = 0;
-  index_t sat = 0;
-  if (dA) {
-    for (index_t i = 0; i < n; ++i) {
-      z += Z[i], zz += double(Z[i]) * Z[i], a += A[i], aa += double(A[i]) * A[i];
-      dz += double(dZ[i]) * double(dZ[i]);
-      da += double(dA[i]) * double(dA[i]);
-      sat += saturated(A[i]);
-    }
-  } else {
-    for (index_t i = 0; i < n; ++i) {
-      z += Z[i], zz += double(Z[i]) * Z[i], a += A[i], aa += double(A[i]) * A[i];
-      dz += double(dZ[i]) * double(dZ[i]);
-      sat += saturated(A[i]);
-    }
-  }
-  s.z = z, s.zz = zz, s.a = a, s.aa = aa, s.dz = dz, s.da = da, s.saturated = sat;
-  return s;
+  return dA ? layer_sums_impl<true>(Z, A, dZ, dA, n, saturated)
+            : layer_sums_impl<false>(Z, A, dZ, dA, n, saturated);
 }
 
 }  // namespace diag_detail
@@ -287,73 +304,75 @@ Diagnosis diagnose(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& 
   const bool has_y = y.dense || y.labels;
   const int L = net.num_layers();
   const index_t N = X.rows(), K = net.sizes().back();
+  d.layers.resize(L);
+  auto& ws = net.workspace();
+  // Each layer's statistics are taken as soon as the backward pass has finished it, while its
+  // arrays are still in cache. Three tasks per layer (its element statistics and norms; the row
+  // similarity of W_l; that of dW_l), each writing its own fields: a layer's values never depend
+  // on the thread count.
+  auto layer_stats = [&](int l) {
+    parallel_tasks(3, [&](index_t task) {
+      LayerStats& s = d.layers[l];
+      if (task == 1) {
+        s.w_row_similarity = diag_detail::row_similarity(net.params().W(l));
+        return;
+      }
+      if (task == 2) {
+        s.grad_w_row_similarity = diag_detail::row_similarity(grads.W(l));
+        return;
+      }
+      const bool hidden = l < L - 1;
+      const index_t D = net.sizes()[l + 1], n = N * D;
+      const T* Z = ws.Z[l].data();
+      const T* A = hidden ? ws.A[l].data() : Z;
+      const T* dZ = ws.dZ[l].data();
+      const T* dA = hidden ? ws.dA[l].data() : nullptr;
+      const Act kind = hidden ? net.activations()[l].kind : Act::identity;
+      diag_detail::LayerSums m;
+      if (kind == Act::tanh)
+        m = diag_detail::layer_sums(Z, A, dZ, dA, n, [](T a) { return std::fabs(a) > T(0.99); });
+      else if (kind == Act::sigmoid)
+        m = diag_detail::layer_sums(Z, A, dZ, dA, n,
+                                    [](T a) { return a < T(0.01) || a > T(0.99); });
+      else
+        m = diag_detail::layer_sums(Z, A, dZ, dA, n, [](T) { return false; });
+      s.z_mean = m.z / double(n);
+      s.q = m.zz / double(n);
+      s.z_std = std::sqrt(std::max(0.0, s.q - s.z_mean * s.z_mean));
+      s.a_mean = m.a / double(n);
+      s.a_std = std::sqrt(std::max(0.0, m.aa / double(n) - s.a_mean * s.a_mean));
+      if (!std::isfinite(m.zz)) s.z_std = s.q = m.zz;
+      if (!std::isfinite(m.aa)) s.a_std = m.aa;
+      if (hidden) {
+        if (kind == Act::relu) {
+          index_t dead = 0;
+          for (index_t j = 0; j < D; ++j) {
+            bool all_zero = true;
+            for (index_t r = 0; r < N && all_zero; ++r) all_zero = A[r * D + j] == T(0);
+            dead += all_zero;
+          }
+          s.dead_frac = double(dead) / double(D);
+        } else if (kind == Act::tanh || kind == Act::sigmoid) {
+          s.saturated_frac = double(m.saturated) / double(n);
+        }
+        s.grad_a_norm = std::sqrt(m.da);
+      }
+      s.grad_z_norm = std::sqrt(m.dz);
+      s.grad_w_norm = diag_detail::frob(grads.W(l));
+      s.w_norm = diag_detail::frob(net.params().W(l));
+      s.grad_b_norm = diag_detail::frob(grads.b(l));
+      s.grad_w_ratio =
+          s.w_norm > 0 ? s.grad_w_norm / s.w_norm : std::numeric_limits<double>::infinity();
+      s.correlation = diag_detail::pair_correlation(Z, N, D, D);
+    });
+  };
   if (has_y) {
-    d.loss = net.loss_and_grad(X, y, grads);
+    d.loss = net.loss_and_grad(X, y, grads, layer_stats);
   } else {
     net.forward(X);
-    auto& ws = net.workspace();
     normal_fill(ws.dZ[L - 1].data(), static_cast<std::size_t>(N * K), 0.0, 1.0, gen);
-    net.backward_from_dz(X, grads);
+    net.backward_from_dz(X, grads, layer_stats);
   }
-  auto& ws = net.workspace();
-  d.layers.resize(L);
-  // Three tasks per layer (its element statistics and norms; the row similarity of W_l; that of
-  // dW_l), each writing its own fields: a layer's values never depend on the thread count.
-  parallel_tasks(3 * index_t(L), [&](index_t task) {
-    const int l = static_cast<int>(task / 3);
-    LayerStats& s = d.layers[l];
-    if (task % 3 == 1) {
-      s.w_row_similarity = diag_detail::row_similarity(net.params().W(l));
-      return;
-    }
-    if (task % 3 == 2) {
-      s.grad_w_row_similarity = diag_detail::row_similarity(grads.W(l));
-      return;
-    }
-    const bool hidden = l < L - 1;
-    const index_t D = net.sizes()[l + 1], n = N * D;
-    const T* Z = ws.Z[l].data();
-    const T* A = hidden ? ws.A[l].data() : Z;
-    const T* dZ = ws.dZ[l].data();
-    const T* dA = hidden ? ws.dA[l].data() : nullptr;
-    const Act kind = hidden ? net.activations()[l].kind : Act::identity;
-    diag_detail::LayerSums m;
-    if (kind == Act::tanh)
-      m = diag_detail::layer_sums(Z, A, dZ, dA, n, [](T a) { return std::fabs(a) > T(0.99); });
-    else if (kind == Act::sigmoid)
-      m = diag_detail::layer_sums(Z, A, dZ, dA, n, [](T a) { return a < T(0.01) || a > T(0.99); });
-    else
-      m = diag_detail::layer_sums(Z, A, dZ, dA, n, [](T) { return false; });
-    s.z_mean = m.z / double(n);
-    s.q = m.zz / double(n);
-    s.z_std = std::sqrt(std::max(0.0, s.q - s.z_mean * s.z_mean));
-    s.a_mean = m.a / double(n);
-    s.a_std = std::sqrt(std::max(0.0, m.aa / double(n) - s.a_mean * s.a_mean));
-    if (!std::isfinite(m.zz)) s.z_std = s.q = m.zz;
-    if (!std::isfinite(m.aa)) s.a_std = m.aa;
-    if (hidden) {
-      if (kind == Act::relu) {
-        index_t dead = 0;
-        for (index_t j = 0; j < D; ++j) {
-          bool all_zero = true;
-          for (index_t r = 0; r < N && all_zero; ++r) all_zero = A[r * D + j] == T(0);
-          dead += all_zero;
-        }
-        s.dead_frac = double(dead) / double(D);
-      } else if (kind == Act::tanh || kind == Act::sigmoid) {
-        s.saturated_frac = double(m.saturated) / double(n);
-      }
-      s.grad_a_norm = std::sqrt(m.da);
-    }
-    s.grad_z_norm = std::sqrt(m.dz);
-    const auto W = net.params().W(l);
-    const auto dW = grads.W(l);
-    diag_detail::frob2(dW.data(), W.data(), W.size(), s.grad_w_norm, s.w_norm);
-    s.grad_b_norm = diag_detail::frob(grads.b(l));
-    s.grad_w_ratio =
-        s.w_norm > 0 ? s.grad_w_norm / s.w_norm : std::numeric_limits<double>::infinity();
-    s.correlation = diag_detail::pair_correlation(Z, N, D, D);
-  });
   d.input_correlation = diag_detail::pair_correlation(X.data(), N, X.cols(), X.outerStride());
   if (opts.jacobian) {
     d.jacobian_singular_values = jacobian_singular_values(

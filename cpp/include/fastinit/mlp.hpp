@@ -284,6 +284,11 @@ struct Workspace {
   auto da(int l) { return dA[l].topRows(N); }
 };
 
+// backward_from_dz's default per-layer hook: nothing.
+struct NoLayerHook {
+  void operator()(int) const {}
+};
+
 template <class T>
 class Mlp {
  public:
@@ -356,17 +361,23 @@ class Mlp {
   }
 
   // Forward + backward: returns the loss and writes dLoss/dparams into grads (same layout).
-  double loss_and_grad(ConstMatrixRef<T> X, const Target<T>& y, Params<T>& grads) {
+  // on_layer(l) as in backward_from_dz.
+  template <class OnLayer = NoLayerHook>
+  double loss_and_grad(ConstMatrixRef<T> X, const Target<T>& y, Params<T>& grads,
+                       OnLayer&& on_layer = {}) {
     const double l = loss(X, y);
     const int L = num_layers();
     loss_backward(output_, ws_.Z[L - 1].data(), ws_.A[L - 1].data(), y, ws_.dZ[L - 1].data(),
                   X.rows(), sizes().back());
-    backward_from_dz(X, grads);
+    backward_from_dz(X, grads, on_layer);
     return l;
   }
 
   // Backward from dZ_L already in the workspace (used with a custom upstream gradient too).
-  void backward_from_dz(ConstMatrixRef<T> X, Params<T>& grads) {
+  // on_layer(l) runs as soon as layer l's values are final (its Z, A, dZ, dA in the workspace,
+  // its dW and db in grads), from the output down, while they are still in cache.
+  template <class OnLayer = NoLayerHook>
+  void backward_from_dz(ConstMatrixRef<T> X, Params<T>& grads, OnLayer&& on_layer = {}) {
     check_grads(grads);
     const int L = num_layers();
     const index_t N = ws_.N;
@@ -380,6 +391,7 @@ class Mlp {
       } else {
         linear_backward<T>(dZ, layer_input(X, l), params_.W(l), grads.W(l), grads.b(l), nullptr);
       }
+      on_layer(l);
     }
   }
 

@@ -53,7 +53,8 @@
 // SciPy dblquad for the smooth ones) for c in [-1, 0.999999] (to 1 - 1e-9 for erf, relu,
 // leaky_relu, hardtanh), q in [0.01, 30]: largest difference of C 3e-15, kinked and smooth
 // alike (tests/test_theory_correlation.py). Cost: about 2·10^5 evaluations of φ per
-// C(c) (~2 ms for tanh); c* takes 10-20 of them.
+// C(c) (~2 ms for tanh); c* takes 10-20 of them. identity, relu, leaky_relu and erf use their
+// closed forms instead (closed_pair_expect).
 //
 // Worked example (checked by tests/test_theory.py against an independent SciPy computation):
 //   tanh, σ_w = 1.5, σ_b = 0.05 (chaotic): q* = 0.798387114308…, χ₁ = 1.136707784096…,
@@ -591,7 +592,7 @@ double bivariate_expect(double q, double c, double scale, const Kinks& kinks, F&
   }
   const double h_outer = std::min(scale / sq, c != 0 ? s / std::fabs(c) : kMaxPanelWidth);
   const double h_inner = scale / sigma;
-  return line_expect(outer, no, h_outer, [&](double z1) {
+  auto outer_integrand = [&](double z1) {
     const double m = sq * c * z1;
     std::array<double, 3> inner{};
     int ni = 0;
@@ -599,7 +600,23 @@ double bivariate_expect(double q, double c, double scale, const Kinks& kinks, F&
     for (int i = 0; i < kinks.n; ++i) inner[ni++] = (kinks.x[i] - m) / sigma;
     const double I = line_expect(inner, ni, h_inner, [&](double z2) { return g(m + sigma * z2); });
     return f(sq * z1) * I;
+  };
+  // The outer nodes' integrands (each an inner integral, ~200 evaluations of g) in parallel,
+  // in fixed chunks of nodes; then the outer sum in its own order: the same bits as serially.
+  std::vector<double> z1s;
+  for_each_graded_panel(outer, no, h_outer, [&](double lo, double hi) {
+    const double mid = 0.5 * (lo + hi), w = 0.5 * (hi - lo);
+    for (int k = 0; k < kPanelOrder; ++k) z1s.push_back(mid + w * panel_rule().x[k]);
   });
+  std::vector<double> h(z1s.size());
+  constexpr index_t kChunk = 16;
+  const index_t nodes = static_cast<index_t>(z1s.size());
+  parallel_tasks((nodes + kChunk - 1) / kChunk, 1e4 * double(nodes), [&](index_t t) {
+    for (index_t i = t * kChunk; i < std::min(nodes, (t + 1) * kChunk); ++i)
+      h[std::size_t(i)] = outer_integrand(z1s[std::size_t(i)]);
+  });
+  std::size_t next = 0;
+  return line_expect(outer, no, h_outer, [&](double) { return h[next++]; });
 }
 
 // E[f(u1) g(u2)] for any c in [-1, 1] and q >= 0 (no checks): c = ±1 is the 1-D E[f(u) g(±u)],
@@ -611,6 +628,37 @@ double pair_expect(const Activation& a, double q, double c, F&& f, G&& g) {
       return std::array<double, 1>{f(x) * g(c < 0 ? -x : x)};
     })[0];
   return bivariate_expect(q, c, feature_scale(a), kinks(a), f, g);
+}
+
+// E[φ(u1) φ(u2)] and E[φ'(u1) φ'(u2)] in closed form where one exists (identity, relu,
+// leaky_relu: the arc-cosine kernels of Cho & Saul 2009; erf: Williams 1998), for q > 0 and c
+// in [-1, 1]; NaN otherwise. With θ = arccos c and K(c) = E[relu(u1) relu(u2)] =
+// q (√(1 - c²) + (π - θ) c) / (2π), a leaky slope α has φ = relu(x) - α relu(-x), so
+// E[φφ] = (1 + α²) K(c) - 2α K(-c) and E[φ'φ'] = ((1 + α²)(π - θ) + 2αθ) / (2π);
+// E[erf(u1) erf(u2)] = (2/π) asin(2qc / (1 + 2q)), E[erf' erf'] = (4/π) / √((1 + 2q)² - (2qc)²).
+inline double closed_pair_expect(const Activation& a, double q, double c, bool derivative) {
+  constexpr double pi = 3.14159265358979323846;
+  const double s = std::sqrt((1 - c) * (1 + c)), theta = std::acos(c);
+  auto K = [&](double cc, double th) { return q * (s + (pi - th) * cc) / (2 * pi); };
+  switch (a.kind) {
+    case Act::identity: return derivative ? 1.0 : q * c;
+    case Act::relu:
+    case Act::leaky_relu: {
+      const double al = a.kind == Act::relu ? 0.0 : a.negative_slope;
+      if (derivative) return ((1 + al * al) * (pi - theta) + 2 * al * theta) / (2 * pi);
+      const double kc = K(c, theta);
+      return al == 0 ? kc : (1 + al * al) * kc - 2 * al * K(-c, pi - theta);
+    }
+    case Act::erf: {
+      const double t = 2 * q * c, d = 1 + 2 * q;
+      return derivative ? (4 / pi) / std::sqrt((d - t) * (d + t)) : (2 / pi) * std::asin(t / d);
+    }
+    default: return std::numeric_limits<double>::quiet_NaN();
+  }
+}
+
+inline bool has_closed_pair_expect(const Activation& a) {
+  return piecewise_linear(a) || a.kind == Act::erf;
 }
 
 inline void check_correlation(double c) {
@@ -633,9 +681,13 @@ inline double correlation_map(const Activation& a, double c, double q, double w2
     q = 1e-200;
   }
   const double fq = w2 * second_moment(a, q) + b2;
-  const double e = pair_expect(
-      a, q, c, [&](double x) { return phi(a, x); }, [&](double x) { return phi(a, x); });
-  return (w2 * e + b2) / fq;
+  const double e = has_closed_pair_expect(a) ? closed_pair_expect(a, q, c, false)
+                                             : pair_expect(
+                                                   a, q, c, [&](double x) { return phi(a, x); },
+                                                   [&](double x) { return phi(a, x); });
+  // A correlation: in [-1, 1] up to rounding (closed form and quadrature of F(q) can differ in
+  // the last bit near c = 1), which the clamp removes, so C can be iterated.
+  return std::clamp((w2 * e + b2) / fq, -1.0, 1.0);
 }
 
 // C(c) = (σ_w² E[φ(u1) φ(u2)] + σ_b²) / F(q): the correlation, at the next layer, of two inputs
@@ -699,9 +751,11 @@ inline CorrelationFixedPoint correlation_fixed_point(const Activation& a, double
     }
     r.c_star = detail_root::brent(h, lo, hi, hlo, hhi, 1e-15, r.converged, 300);
   }
-  const double e = pair_expect(
-      a, q_star, r.c_star, [&](double x) { return dphi(a, x); },
-      [&](double x) { return dphi(a, x); });
+  const double e = has_closed_pair_expect(a)
+                       ? closed_pair_expect(a, q_star, r.c_star, true)
+                       : pair_expect(
+                             a, q_star, r.c_star, [&](double x) { return dphi(a, x); },
+                             [&](double x) { return dphi(a, x); });
   r.chi_c = w2 * e;
   return r;
 }
