@@ -216,12 +216,14 @@ def _fit(values: np.ndarray) -> float:
     return float(np.polyfit(np.arange(len(values))[ok], values[ok], 1)[0])
 
 
-def _layer_sigmas(net: MLP) -> tuple[np.ndarray, np.ndarray]:
-    """Per layer: sigma_w,l = sqrt(fan_in_l * mean(W_l**2)), sigma_b,l = sqrt(mean(b_l**2))."""
+def _layer_sigmas(net: MLP, d: Diagnosis) -> tuple[np.ndarray, np.ndarray]:
+    """Per layer: sigma_w,l = sqrt(fan_in_l * mean(W_l**2)) = ||W_l|| / sqrt(fan_out_l) (the
+    norm the compiled pass measured), sigma_b,l = sqrt(mean(b_l**2))."""
+    fan_out = np.asarray(net.layer_sizes[1:], dtype=np.float64)
     with np.errstate(all="ignore"):
-        sw = [np.sqrt(w.shape[1] * np.mean(np.square(w, dtype=np.float64))) for w in net.weights]
+        sw = np.array([row["w_norm"] for row in d.layers], dtype=np.float64) / np.sqrt(fan_out)
         sb = [np.sqrt(np.mean(np.square(b, dtype=np.float64))) for b in net.biases]
-    return np.asarray(sw, dtype=np.float64), np.asarray(sb, dtype=np.float64)
+    return sw, np.asarray(sb, dtype=np.float64)
 
 
 def _call(f: Any, *args: Any) -> float:
@@ -285,7 +287,7 @@ def _add_predictions(d: Diagnosis, net: MLP, X: np.ndarray) -> None:
     """Per-layer mean-field predictions (each layer's own sigma_w, sigma_b) into the table, and
     the slopes fitted to them the same way as the measurements."""
     acts = [tuple(a) for a in net._core.activations]
-    sw, sb = _layer_sigmas(net)
+    sw, sb = _layer_sigmas(net, d)
     with np.errstate(all="ignore"):
         q0 = float(np.mean(np.square(np.asarray(X, dtype=np.float64))))
         d.sigma_w = float(np.sqrt(np.mean(sw**2)))
