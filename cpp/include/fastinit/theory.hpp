@@ -223,6 +223,19 @@ inline double asymptotic_constant(const Activation& a) {
   return 0.0;
 }
 
+// φ(-x) = -φ(x): then E[f(u1) g(u2)] with f, g both φ or both φ' is symmetric under
+// (z1, z2) -> (-z1, -z2), which halves the correlation map's work (bivariate_expect).
+inline bool odd(const Activation& a) {
+  switch (a.kind) {
+    case Act::identity:
+    case Act::tanh:
+    case Act::softsign:
+    case Act::erf: return true;
+    case Act::hardtanh: return a.min_val == -a.max_val;
+    default: return false;
+  }
+}
+
 inline double feature_scale(const Activation& a) {
   return a.kind == Act::softplus ? std::min(1.0, 1.0 / a.beta) : 1.0;
 }
@@ -580,8 +593,12 @@ double line_expect(std::array<double, N>& knots, int n, double h0, H&& h) {
 // z1 = b/(√q c); f kinks at z1 = b/√q and varies on the scale 1/√q around 0: these are the
 // knots of the outer panels, graded down to min(scale/√q, s/|c|). A tensor product of 1-D rules
 // instead would cut the kink line u2 = 0 (oblique in (z1, z2)) through its panels.
+// `symmetric`: f(-x) g(-y) = f(x) g(y) (both odd or both even), so the outer integrand is even
+// in z1; the outer rule's nodes are then mirror images of each other (its knots are), and each
+// negative node takes its mirror's value instead of a second inner integral.
 template <class F, class G>
-double bivariate_expect(double q, double c, double scale, const Kinks& kinks, F&& f, G&& g) {
+double bivariate_expect(double q, double c, double scale, const Kinks& kinks, bool symmetric, F&& f,
+                        G&& g) {
   const double sq = std::sqrt(q), s = std::sqrt((1 - c) * (1 + c)), sigma = sq * s;
   std::array<double, 5> outer{};
   int no = 0;
@@ -608,18 +625,31 @@ double bivariate_expect(double q, double c, double scale, const Kinks& kinks, F&
     const double mid = 0.5 * (lo + hi), w = 0.5 * (hi - lo);
     for (int k = 0; k < kPanelOrder; ++k) z1s.push_back(mid + w * panel_rule().x[k]);
   });
-  std::vector<double> h(z1s.size());
+  const std::size_t nz = z1s.size();
+  std::vector<std::size_t> order(nz);  // the nodes in ascending order
+  for (std::size_t i = 0; i < nz; ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t i, std::size_t j) { return z1s[i] < z1s[j]; });
+  bool mirrored = symmetric;
+  for (std::size_t k = 0; k < nz && mirrored; ++k)
+    mirrored = z1s[order[k]] == -z1s[order[nz - 1 - k]];
+  const std::size_t first = mirrored ? nz / 2 : 0;  // order[first..nz) are computed
+  std::vector<double> h(nz);
   constexpr index_t kChunk = 16;
-  const index_t nodes = static_cast<index_t>(z1s.size());
+  const index_t nodes = index_t(nz - first);
   parallel_tasks((nodes + kChunk - 1) / kChunk, 1e4 * double(nodes), [&](index_t t) {
-    for (index_t i = t * kChunk; i < std::min(nodes, (t + 1) * kChunk); ++i)
-      h[std::size_t(i)] = outer_integrand(z1s[std::size_t(i)]);
+    for (index_t k = t * kChunk; k < std::min(nodes, (t + 1) * kChunk); ++k) {
+      const std::size_t i = order[first + std::size_t(k)];
+      h[i] = outer_integrand(z1s[i]);
+    }
   });
+  for (std::size_t k = 0; k < first; ++k) h[order[k]] = h[order[nz - 1 - k]];
   std::size_t next = 0;
   return line_expect(outer, no, h_outer, [&](double) { return h[next++]; });
 }
 
-// E[f(u1) g(u2)] for any c in [-1, 1] and q >= 0 (no checks): c = ±1 is the 1-D E[f(u) g(±u)],
+// E[f(u1) g(u2)] for any c in [-1, 1] and q >= 0 (no checks), f and g both φ or both φ': c = ±1
+// is the 1-D E[f(u) g(±u)],
 // q = 0 the limit q -> 0+ (x = ±1e-300 z, as gaussian_expect).
 template <class F, class G>
 double pair_expect(const Activation& a, double q, double c, F&& f, G&& g) {
@@ -627,7 +657,7 @@ double pair_expect(const Activation& a, double q, double c, F&& f, G&& g) {
     return gaussian_expect<1>(q, feature_scale(a), kinks(a), [&](double, double x) {
       return std::array<double, 1>{f(x) * g(c < 0 ? -x : x)};
     })[0];
-  return bivariate_expect(q, c, feature_scale(a), kinks(a), f, g);
+  return bivariate_expect(q, c, feature_scale(a), kinks(a), odd(a), f, g);
 }
 
 // E[φ(u1) φ(u2)] and E[φ'(u1) φ'(u2)] in closed form where one exists (identity, relu,
