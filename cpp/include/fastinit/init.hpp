@@ -16,7 +16,6 @@
 //   // W(0, 0..2) = {0.050060011f, -0.046702512f, -0.031193964f}
 #pragma once
 
-#include <Eigen/QR>
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -26,6 +25,7 @@
 #include <vector>
 
 #include "errors.hpp"
+#include "qr.hpp"
 #include "random.hpp"
 #include "types.hpp"
 
@@ -302,7 +302,9 @@ void kaiming_normal_(W&& w_, Generator& g, double a = 0.0, const std::string& mo
 
 // Saxe et al.: a (semi-)orthogonal matrix from the Householder QR of a Gaussian matrix, with the
 // columns of Q multiplied by sign(diag R) so that Q is Haar distributed. Shape (rows, *) is
-// flattened to (rows, numel / rows).
+// flattened to (rows, numel / rows). A (max, min) column-major is filled with N(0, 1) in storage
+// order; the QR and the thin Q are blocked and split over the thread pool in chunks fixed by the
+// shape (qr.hpp), so the result is the same for any thread count.
 template <class W>
 void orthogonal_(W&& w_, Generator& g, double gain = 1.0) {
   auto w = as_view(w_);
@@ -316,22 +318,25 @@ void orthogonal_(W&& w_, Generator& g, double gain = 1.0) {
   const index_t rows = w.shape[0];
   const index_t cols = static_cast<index_t>(w.numel()) / rows;
   const index_t m = std::max(rows, cols), n = std::min(rows, cols);
-  using ColMajor = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor>;
-  ColMajor A(m, n);
+  detail::ColMatrix<T> A(m, n);
   normal_fill(A.data(), static_cast<std::size_t>(m * n), 0.0, 1.0, g);
-  Eigen::HouseholderQR<Eigen::Ref<ColMajor>> qr(A);  // in place
-  ColMajor Q = ColMajor::Identity(m, n);
-  Q.applyOnTheLeft(qr.householderQ());
+  Vector<T> h;
+  detail::ColMatrix<T> Tf;
+  detail::householder_qr_blocked(A, h, Tf);
+  Vector<T> scale(n);  // gain * sign(R_jj)
   for (index_t j = 0; j < n; ++j) {
-    const T d = qr.matrixQR()(j, j);
-    const T s = d > 0 ? T(gain) : (d < 0 ? T(-gain) : T(0));
-    Q.col(j) *= s;
+    const T d = A(j, j);
+    scale(j) = d > 0 ? T(gain) : (d < 0 ? T(-gain) : T(0));
   }
-  if (rows >= cols) {
-    MatrixMap<T>(w.data, rows, cols) = Q;
-  } else {
-    MatrixMap<T>(w.data, rows, cols) = Q.transpose();
-  }
+  MatrixMap<T> out(w.data, rows, cols);
+  detail::householder_thin_q(A, Tf, [&](index_t c0, const detail::ColMatrix<T>& Qc) {
+    const auto s = scale.segment(c0, Qc.cols()).asDiagonal();
+    if (rows >= cols) {
+      out.middleCols(c0, Qc.cols()) = Qc * s;  // W = Q
+    } else {
+      out.middleRows(c0, Qc.cols()) = (Qc * s).transpose();  // W = Qᵀ
+    }
+  });
 }
 
 // Martens: N(0, std^2) entries with a fraction `sparsity` of each column set to zero; the zero
