@@ -303,8 +303,9 @@ void kaiming_normal_(W&& w_, Generator& g, double a = 0.0, const std::string& mo
 // Saxe et al.: a (semi-)orthogonal matrix from the Householder QR of a Gaussian matrix, with the
 // columns of Q multiplied by sign(diag R) so that Q is Haar distributed. Shape (rows, *) is
 // flattened to (rows, numel / rows). A (max, min) column-major is filled with N(0, 1) in storage
-// order; the QR and the thin Q are blocked and split over the thread pool in chunks fixed by the
-// shape (qr.hpp), so the result is the same for any thread count.
+// order. Beyond one panel (min(rows, cols) > 48) the QR and the thin Q are blocked and split over
+// the thread pool in chunks fixed by the shape (qr.hpp): the result is the same for any thread
+// count.
 template <class W>
 void orthogonal_(W&& w_, Generator& g, double gain = 1.0) {
   auto w = as_view(w_);
@@ -320,21 +321,18 @@ void orthogonal_(W&& w_, Generator& g, double gain = 1.0) {
   const index_t m = std::max(rows, cols), n = std::min(rows, cols);
   detail::ColMatrix<T> A(m, n);
   normal_fill(A.data(), static_cast<std::size_t>(m * n), 0.0, 1.0, g);
-  Vector<T> h;
-  detail::ColMatrix<T> Tf;
-  detail::householder_qr_blocked(A, h, Tf);
-  Vector<T> scale(n);  // gain * sign(R_jj)
-  for (index_t j = 0; j < n; ++j) {
-    const T d = A(j, j);
-    scale(j) = d > 0 ? T(gain) : (d < 0 ? T(-gain) : T(0));
-  }
+  Vector<T> rdiag;
   MatrixMap<T> out(w.data, rows, cols);
-  detail::householder_thin_q(A, Tf, [&](index_t c0, const detail::ColMatrix<T>& Qc) {
-    const auto s = scale.segment(c0, Qc.cols()).asDiagonal();
+  detail::householder_qr_thin_q(A, rdiag, [&](index_t c0, const detail::ColMatrix<T>& Qc) {
+    Vector<T> s(Qc.cols());  // gain * sign(R_jj)
+    for (index_t j = 0; j < Qc.cols(); ++j) {
+      const T d = rdiag(c0 + j);
+      s(j) = d > 0 ? T(gain) : (d < 0 ? T(-gain) : T(0));
+    }
     if (rows >= cols) {
-      out.middleCols(c0, Qc.cols()) = Qc * s;  // W = Q
+      out.middleCols(c0, Qc.cols()) = Qc * s.asDiagonal();  // W = Q
     } else {
-      out.middleRows(c0, Qc.cols()) = (Qc * s).transpose();  // W = Qᵀ
+      out.middleRows(c0, Qc.cols()) = (Qc * s.asDiagonal()).transpose();  // W = Qᵀ
     }
   });
 }

@@ -10,7 +10,9 @@
 //                        vectors below it (unit diagonal implied), as LAPACK and Eigen store them
 //   nb                   panel width (kQrPanel); panel p covers columns [k, k + bs), k = p * nb
 //   V  (m - k, bs)       the panel's vectors, unit lower trapezoidal
-//   Tf (bs, bs)          upper triangular: H_k H_{k+1} ... H_{k+bs-1} = I - V Tf Vᵀ
+//   Tf (bs, bs)          upper triangular: H_k H_{k+1} ... H_{k+bs-1} = I - V Tf Vᵀ (stored
+//                        with explicit zeros below the diagonal, used as a dense matrix: a
+//                        triangular product costs more than it saves at these sizes)
 //   h  (n)               the reflectors' coefficients: H_j = I - h_j v_j v_jᵀ
 //   Q  (m, n)            the thin Q: the first n columns of H_0 H_1 ... H_{n-1}
 //
@@ -25,12 +27,14 @@
 // panels (a task is at most a few milliseconds of work between two polls).
 //
 // The naive reference is Eigen's HouseholderQR + householderQ() (tests/cpp/test_core.cpp
-// compares them).
+// compares them); it also serves matrices of one panel (householder_qr_thin_q), where it is
+// the same algorithm without the blocking overhead.
 #pragma once
 
 #include <Eigen/Householder>
 #include <Eigen/QR>
 #include <algorithm>
+#include <utility>
 
 #include "errors.hpp"
 #include "parallel.hpp"
@@ -74,10 +78,9 @@ void qr_apply_transposed(ColMatrix<T>& A, const ColMatrix<T>& V, const ColMatrix
                          index_t bs, index_t c0, index_t c1) {
   const index_t m = A.rows();
   auto C = A.block(k, c0, m - k, c1 - c0);
-  ColMatrix<T> W(bs, c1 - c0);
-  W.noalias() = V.transpose() * C;
-  W = Tf.block(0, k, bs, bs).template triangularView<Eigen::Upper>().transpose() * W;
-  C.noalias() -= V * W;
+  const ColMatrix<T> W = V.transpose() * C;
+  const ColMatrix<T> TW = Tf.block(0, k, bs, bs).transpose() * W;
+  C.noalias() -= V * TW;
 }
 
 // Number of chunks of kQrChunk columns in [c0, c1).
@@ -129,14 +132,14 @@ void householder_thin_q(ColMatrix<T>& A, const ColMatrix<T>& Tf, Store&& store) 
   A.template triangularView<Eigen::StrictlyUpper>().setZero();
   A.diagonal().setOnes();
   const index_t nchunks = qr_chunks(0, n);
-  const double work = 4.0 * double(m) * double(n) * double(n);
+  const double work = 2.0 * double(m) * double(n) * double(n) - 2.0 / 3.0 * double(n) * n * n;
   parallel_tasks(nchunks, work, [&](index_t t) {
     // The chunks on the right have the most work: they are handed out first.
     const index_t c0 = (nchunks - 1 - t) * kQrChunk, c1 = std::min(n, c0 + kQrChunk);
     const index_t w = c1 - c0;
     ColMatrix<T> Qc = ColMatrix<T>::Zero(m, w);
     for (index_t j = 0; j < w; ++j) Qc(c0 + j, j) = T(1);
-    ColMatrix<T> W;
+    ColMatrix<T> W, TW;
     // Q = H_0 ... H_{n-1} [I; 0]: the panels from the last to the first. A panel that starts
     // at k >= c1 leaves the chunk unchanged (its vectors are zero in the chunk's nonzero rows),
     // and the chunk's columns j < k are still e_j, which the panel does not change either.
@@ -147,12 +150,34 @@ void householder_thin_q(ColMatrix<T>& A, const ColMatrix<T>& Tf, Store&& store) 
       auto V = A.block(k, k, m - k, bs);
       auto C = Qc.block(k, j0, m - k, w - j0);
       W.noalias() = V.transpose() * C;
-      W = Tf.block(0, k, bs, bs).template triangularView<Eigen::Upper>() * W;
-      C.noalias() -= V * W;
+      TW.noalias() = Tf.block(0, k, bs, bs) * W;
+      C.noalias() -= V * TW;
       if (k > 0 && stop_requested()) throw interrupted();
     }
     store(c0, static_cast<const ColMatrix<T>&>(Qc));
   });
+}
+
+// The QR of A (m, n), m >= n, in place, and its thin Q: rdiag receives diag(R), then store(c0,
+// Qc) receives the columns [c0, c0 + Qc.cols()) of Q as in householder_thin_q. Up to one panel
+// (n <= kQrPanel) the blocked algorithm is the unblocked one, so the reference serves it
+// directly: Eigen's HouseholderQR and householderQ() (one task; no compact WY factor to form).
+template <class T, class Store>
+void householder_qr_thin_q(ColMatrix<T>& A, Vector<T>& rdiag, Store&& store) {
+  const index_t m = A.rows(), n = A.cols();
+  if (n <= kQrPanel) {
+    Eigen::HouseholderQR<Eigen::Ref<ColMatrix<T>>> qr(A);  // in place
+    rdiag = A.diagonal();
+    ColMatrix<T> Q = ColMatrix<T>::Identity(m, n);
+    Q.applyOnTheLeft(qr.householderQ());
+    store(index_t{0}, static_cast<const ColMatrix<T>&>(Q));
+    return;
+  }
+  Vector<T> h;
+  ColMatrix<T> Tf;
+  householder_qr_blocked(A, h, Tf);
+  rdiag = A.diagonal();
+  householder_thin_q(A, Tf, std::forward<Store>(store));
 }
 
 }  // namespace detail
