@@ -24,7 +24,8 @@
 // level-2 panel work of step p + 1 overlaps the trailing update of step p.
 //
 // Cancellation: the pool polls between tasks; the long tasks of the thin Q also poll between
-// panels (a task is at most a few milliseconds of work between two polls).
+// panels. Between two polls a task does O(m nb kQrChunk) work, or factors one panel (m nb²):
+// milliseconds unless m is in the millions (a single panel, n <= nb, is one uninterrupted call).
 //
 // The naive reference is Eigen's HouseholderQR + householderQ() (tests/cpp/test_core.cpp
 // compares them); it also serves matrices of one panel (householder_qr_thin_q), where it is
