@@ -90,6 +90,12 @@ inline std::string all_records() {
     fi::init::orthogonal_(W, g);
     out += record("orthogonal_f32", "linalg", W.data(), W.size());
   }
+  {  // Python: fi.init.orthogonal((160, 100), dtype=np.float64, generator=fi.Generator(12))
+    fi::Generator g(12);
+    fi::Matrix<double> W(160, 100);
+    fi::init::orthogonal_(W, g);
+    out += record("orthogonal_f64_blocked", "linalg", W.data(), W.size());
+  }
   {  // Python: fi.MLP([8, 32, 32, 3], "relu", "softmax", "kaiming_normal", "zeros", np.float64, g),
      // X = fi.init.normal((64, 8), dtype=np.float64, generator=g), y = arange(64) % 3,
      // net.fit(X, y, epochs=3, batch_size=16, optimizer="sgd", lr=0.1, momentum=0.9, generator=g)

@@ -60,6 +60,10 @@ def arrays() -> dict[str, tuple[str, np.ndarray]]:
         "linalg",
         fi.init.orthogonal((32, 64), dtype=np.float32, generator=fi.Generator(11)),
     )
+    out["orthogonal_f64_blocked"] = (  # min(rows, cols) > 48: the blocked QR of qr.hpp
+        "linalg",
+        fi.init.orthogonal((160, 100), dtype=np.float64, generator=fi.Generator(12)),
+    )
 
     g = fi.Generator(2024)
     net = fi.MLP(

@@ -5,6 +5,7 @@
 #include <fastinit/fit.hpp>
 #include <fastinit/init.hpp>
 #include <fastinit/mlp.hpp>
+#include <fastinit/qr.hpp>
 #include <fastinit/random.hpp>
 
 #include "check.hpp"
@@ -14,6 +15,7 @@
 #include <cstdio>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace fi = fastinit;
@@ -144,6 +146,45 @@ static void test_init_formulas() {
   CHECK(Z(0, 0) == 0.5f && Z(1, 1) == -0.5f && Z(3, 2) == -0.5f);
 }
 
+// The blocked, threaded QR (qr.hpp) against its naive reference, Eigen's HouseholderQR: the same
+// reflectors (R agrees to rounding, signs included) and the same thin Q; orthogonal_ gives the
+// same bits on 1, 2 and 3 threads.
+static void test_blocked_qr() {
+  for (auto [m, n] : {std::pair<int, int>{300, 300}, {500, 130}, {97, 53}, {9, 1}}) {
+    fi::detail::ColMatrix<double> A(m, n);
+    fi::Generator g(5);
+    fi::normal_fill(A.data(), static_cast<std::size_t>(A.size()), 0.0, 1.0, g);
+    const fi::detail::ColMatrix<double> A0 = A;
+    Eigen::HouseholderQR<fi::detail::ColMatrix<double>> ref(A0);
+    fi::Vector<double> h;
+    fi::detail::ColMatrix<double> Tf;
+    fi::set_num_threads(2);
+    fi::detail::householder_qr_blocked(A, h, Tf);
+    const fi::detail::ColMatrix<double> R = A.topRows(n).triangularView<Eigen::Upper>();
+    const fi::detail::ColMatrix<double> Rref =
+        ref.matrixQR().topRows(n).triangularView<Eigen::Upper>();
+    CHECK((R - Rref).cwiseAbs().maxCoeff() <
+          1e-12 * std::sqrt(double(m)) * Rref.cwiseAbs().maxCoeff());
+    fi::detail::ColMatrix<double> Qref = fi::detail::ColMatrix<double>::Identity(m, n);
+    Qref.applyOnTheLeft(ref.householderQ());
+    fi::detail::ColMatrix<double> Q(m, n);
+    fi::detail::householder_thin_q(A, Tf,
+                                   [&](fi::index_t c0, const fi::detail::ColMatrix<double>& Qc) {
+                                     Q.middleCols(c0, Qc.cols()) = Qc;
+                                   });
+    CHECK((Q - Qref).cwiseAbs().maxCoeff() < 1e-11);
+    CHECK((Q * R - A0).cwiseAbs().maxCoeff() < 1e-12 * A0.cwiseAbs().maxCoeff() * n);
+  }
+  std::vector<fi::Matrix<float>> W(3, fi::Matrix<float>(700, 600));
+  for (int t = 1; t <= 3; ++t) {
+    fi::set_num_threads(t);
+    fi::Generator g(9);
+    fi::init::orthogonal_(W[t - 1], g);
+  }
+  CHECK((W[0].array() == W[1].array()).all() && (W[0].array() == W[2].array()).all());
+  fi::set_num_threads(2);
+}
+
 // Central finite differences of the loss against backward, in double.
 static void test_mlp_gradients() {
   for (auto out : {fi::Output::linear, fi::Output::sigmoid, fi::Output::softmax}) {
@@ -212,6 +253,7 @@ int main() {
   test_thread_independence();
   test_trunc_normal_bounds();
   test_init_formulas();
+  test_blocked_qr();
   test_mlp_gradients();
   test_clip();
   test_fit_learns();

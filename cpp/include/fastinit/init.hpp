@@ -16,7 +16,6 @@
 //   // W(0, 0..2) = {0.050060011f, -0.046702512f, -0.031193964f}
 #pragma once
 
-#include <Eigen/QR>
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -26,6 +25,7 @@
 #include <vector>
 
 #include "errors.hpp"
+#include "qr.hpp"
 #include "random.hpp"
 #include "types.hpp"
 
@@ -302,7 +302,10 @@ void kaiming_normal_(W&& w_, Generator& g, double a = 0.0, const std::string& mo
 
 // Saxe et al.: a (semi-)orthogonal matrix from the Householder QR of a Gaussian matrix, with the
 // columns of Q multiplied by sign(diag R) so that Q is Haar distributed. Shape (rows, *) is
-// flattened to (rows, numel / rows).
+// flattened to (rows, numel / rows). A (max, min) column-major is filled with N(0, 1) in storage
+// order. Beyond one panel (min(rows, cols) > 48) the QR and the thin Q are blocked and split over
+// the thread pool in chunks fixed by the shape (qr.hpp): the result is the same for any thread
+// count.
 template <class W>
 void orthogonal_(W&& w_, Generator& g, double gain = 1.0) {
   auto w = as_view(w_);
@@ -316,22 +319,22 @@ void orthogonal_(W&& w_, Generator& g, double gain = 1.0) {
   const index_t rows = w.shape[0];
   const index_t cols = static_cast<index_t>(w.numel()) / rows;
   const index_t m = std::max(rows, cols), n = std::min(rows, cols);
-  using ColMajor = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor>;
-  ColMajor A(m, n);
+  detail::ColMatrix<T> A(m, n);
   normal_fill(A.data(), static_cast<std::size_t>(m * n), 0.0, 1.0, g);
-  Eigen::HouseholderQR<Eigen::Ref<ColMajor>> qr(A);  // in place
-  ColMajor Q = ColMajor::Identity(m, n);
-  Q.applyOnTheLeft(qr.householderQ());
-  for (index_t j = 0; j < n; ++j) {
-    const T d = qr.matrixQR()(j, j);
-    const T s = d > 0 ? T(gain) : (d < 0 ? T(-gain) : T(0));
-    Q.col(j) *= s;
-  }
-  if (rows >= cols) {
-    MatrixMap<T>(w.data, rows, cols) = Q;
-  } else {
-    MatrixMap<T>(w.data, rows, cols) = Q.transpose();
-  }
+  Vector<T> rdiag;
+  MatrixMap<T> out(w.data, rows, cols);
+  detail::householder_qr_thin_q(A, rdiag, [&](index_t c0, const detail::ColMatrix<T>& Qc) {
+    Vector<T> s(Qc.cols());  // gain * sign(R_jj)
+    for (index_t j = 0; j < Qc.cols(); ++j) {
+      const T d = rdiag(c0 + j);
+      s(j) = d > 0 ? T(gain) : (d < 0 ? T(-gain) : T(0));
+    }
+    if (rows >= cols) {
+      out.middleCols(c0, Qc.cols()) = Qc * s.asDiagonal();  // W = Q
+    } else {
+      out.middleRows(c0, Qc.cols()) = (Qc * s.asDiagonal()).transpose();  // W = Qᵀ
+    }
+  });
 }
 
 // Martens: N(0, std^2) entries with a fraction `sparsity` of each column set to zero; the zero
