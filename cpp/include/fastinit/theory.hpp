@@ -618,8 +618,9 @@ double bivariate_expect(double q, double c, double scale, const Kinks& kinks, bo
     const double I = line_expect(inner, ni, h_inner, [&](double z2) { return g(m + sigma * z2); });
     return f(sq * z1) * I;
   };
-  // The outer nodes' integrands (each an inner integral, ~200 evaluations of g) in parallel,
-  // in fixed chunks of nodes; then the outer sum in its own order: the same bits as serially.
+  // The outer nodes' integrands (each an inner integral: ~200 evaluations of g, ~5e4 operations)
+  // in parallel, in fixed chunks of nodes; then the outer sum in its own order: the same bits
+  // as serially.
   std::vector<double> z1s;
   for_each_graded_panel(outer, no, h_outer, [&](double lo, double hi) {
     const double mid = 0.5 * (lo + hi), w = 0.5 * (hi - lo);
@@ -637,7 +638,7 @@ double bivariate_expect(double q, double c, double scale, const Kinks& kinks, bo
   std::vector<double> h(nz);
   constexpr index_t kChunk = 16;
   const index_t nodes = index_t(nz - first);
-  parallel_tasks((nodes + kChunk - 1) / kChunk, 1e4 * double(nodes), [&](index_t t) {
+  parallel_tasks((nodes + kChunk - 1) / kChunk, 5e4 * double(nodes), [&](index_t t) {
     for (index_t k = t * kChunk; k < std::min(nodes, (t + 1) * kChunk); ++k) {
       const std::size_t i = order[first + std::size_t(k)];
       h[i] = outer_integrand(z1s[i]);
