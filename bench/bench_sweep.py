@@ -58,10 +58,11 @@ instead of chunks of 3) shows what the chunking costs: a chunk of 3 configuratio
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import fastinit as fi
 import numpy as np
@@ -237,46 +238,65 @@ def _identity_net(sizes: list[int]) -> fi.MLP:
     return net
 
 
+@contextlib.contextmanager
+def flush_denormals() -> Iterator[bool]:
+    """Flush-to-zero and denormals-are-zero on the calling thread while inside (True), through
+    ``torch.set_flush_denormal`` (which sets this thread's MXCSR bits); False (and nothing
+    changed) without torch or where it is unsupported. fastinit at 1 thread computes on the
+    calling thread, so its passes run with subnormals flushed."""
+    if torch is None or not torch.set_flush_denormal(True):
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        torch.set_flush_denormal(False)
+
+
 def breakdown(
     depths: Sequence[int], width: int, batch: int, reps: int, peaks: dict[int, float | None]
 ) -> list[Table]:
     """Where fastinit's sweep time goes at 1 thread (see the module docstring), and what 2
     threads lose to the chunking."""
     configs = list(itertools.product(INITS, ACTS, depths))
+    n = len(configs)
     flops = sum(config_flops(d, width, batch) for _, _, d in configs)
-    keys = [
-        "build (fi.MLP, zeros)",
-        *(f"init {i}" for i in INITS),
-        "first-pass extra (workspace)",
-        "forward (GEMMs, activations, softmax)",
-        "backward (GEMMs, activation derivatives)",
-        "diagnostics (statistics)",
-    ]
-    pieces = dict.fromkeys(keys, 0.0)
-    activations = 0.0
+    t: dict[str, float] = dict.fromkeys(
+        [
+            "build",
+            *(f"init {i}" for i in INITS),
+            "first",
+            "forward",
+            "pass",
+            "pass ftz",
+            "identity",
+            "diagnose",
+            "diagnose ftz",
+        ],
+        0.0,
+    )
     gen = _args.generator(None)
-    gens = fi.Generator(0).spawn(len(configs))
+    gens = fi.Generator(0).spawn(n)
     with num_threads(1):
         sweep1 = timed(lambda: run_sweep(depths, width, batch, 1), reps)
+        with flush_denormals() as ftz:
+            sweep1_ftz = timed(lambda: run_sweep(depths, width, batch, 1), reps) if ftz else None
         ident_pass = {}
         for d in depths:
-            sizes = [width] * (d + 1) + [CLASSES]
-            ident = _identity_net(sizes)
+            ident = _identity_net([width] * (d + 1) + [CLASSES])
             X = fi.init.normal((batch, width), generator=fi.Generator(2))
             y = np.random.default_rng(d).integers(0, CLASSES, batch)
             ident.loss_and_grad(X, y)
             ident_pass[d] = timed(lambda ident=ident, X=X, y=y: ident.loss_and_grad(X, y), reps)
             del ident
         for k, (init, act, depth) in enumerate(configs):
-            sizes = [width] * (depth + 1) + [CLASSES]
             g = gens[k]
             X = fi.init.normal((batch, width), generator=g)
             y = np.random.default_rng(k).integers(0, CLASSES, batch)
             t0 = time.perf_counter()
-            net = fi.MLP(sizes, activation=act, output="softmax", init="zeros")
-            pieces["build (fi.MLP, zeros)"] += time.perf_counter() - t0
-            # the first init is the sweep's (pages of the parameters already touched by build)
-            pieces[f"init {init}"] += timed(
+            net = fi.MLP([width] * (depth + 1) + [CLASSES], act, "softmax", init="zeros")
+            t["build"] += time.perf_counter() - t0
+            t[f"init {init}"] += timed(
                 lambda net=net, init=init, g=g: fi.init_network_(net, init, generator=g), reps
             )
             t0 = time.perf_counter()
@@ -286,71 +306,79 @@ def breakdown(
             def bare(net=net, X=X, y=y) -> object:
                 return net.loss_and_grad(X, y)
 
+            def diag(net=net, X=X, y=y) -> object:
+                return core.diagnose(net._core, X, y, gen, None, 32)
+
             t_bare = timed(bare, reps)
-            t_fwd = timed(lambda net=net, X=X: net.forward(X), reps)
-            t_diag = timed(
-                lambda net=net, X=X, y=y: core.diagnose(net._core, X, y, gen, None, 32), reps
-            )
-            pieces["first-pass extra (workspace)"] += max(0.0, first - t_bare)
-            pieces["forward (GEMMs, activations, softmax)"] += t_fwd
-            pieces["backward (GEMMs, activation derivatives)"] += t_bare - t_fwd
-            pieces["diagnostics (statistics)"] += t_diag - t_bare
-            activations += t_bare - ident_pass[depth]
+            t["first"] += max(0.0, first - t_bare)
+            t["forward"] += timed(lambda net=net, X=X: net.forward(X), reps)
+            t["pass"] += t_bare
+            t["diagnose"] += timed(diag, reps)
+            t["identity"] += ident_pass[depth]
+            with flush_denormals() as ftz:
+                if ftz:
+                    t["pass ftz"] += timed(bare, reps)
+                    t["diagnose ftz"] += timed(diag, reps)
             del net
-    n = len(configs)
     chunk = max(1, min(64, n // 16 or 1))  # fi.sweep's default chunk_size (fastinit/sweep.py)
     with num_threads(2):
         sweep2 = timed(lambda: run_sweep(depths, width, batch, 2), reps)
         sweep2_one = timed(lambda: run_sweep(depths, width, batch, 2, chunk_size=n), reps)
 
     p1 = peaks.get(1)
-    rows = [["fi.sweep, 1 thread", format_time(sweep1), "100 %", share(flops, sweep1, p1)]]
-    for name, t in pieces.items():
-        rows.append([name, format_time(t), f"{t / sweep1:.1%}", ""])
-    rest = sweep1 - sum(pieces.values())
-    rows.append(
-        [
-            "rest (X and labels, Python chunk calls, results)",
-            format_time(rest),
-            f"{rest / sweep1:.1%}",
-            "",
-        ]
+    rows: list[list[str]] = []
+
+    def row(name: str, seconds: float | None, rate: bool = False) -> None:
+        if seconds is None:
+            rows.append([name, "n/a", "n/a", ""])
+            return
+        rows.append(
+            [
+                name,
+                format_time(seconds),
+                f"{seconds / sweep1:.1%}",
+                share(flops, seconds, p1) if rate else "",
+            ]
+        )
+
+    ftz_ok = sweep1_ftz is not None
+    row("fi.sweep, 1 thread", sweep1, rate=True)
+    row("build (fi.MLP, zeros)", t["build"])
+    for i in INITS:
+        row(f"init {i}", t[f"init {i}"])
+    row("first-pass extra (workspace)", t["first"])
+    row("forward + backward (warm loss_and_grad)", t["pass"], rate=True)
+    row("  forward (GEMMs, activations, softmax)", t["forward"])
+    row("  backward", t["pass"] - t["forward"])
+    row("  = subnormal arithmetic (vs FTZ/DAZ)", t["pass"] - t["pass ftz"] if ftz_ok else None)
+    row("  + activations (FTZ pass vs identity)", t["pass ftz"] - t["identity"] if ftz_ok else None)
+    row("  + the identity network's pass", t["identity"], rate=True)
+    row("diagnostics (statistics)", t["diagnose"] - t["pass"])
+    row(
+        "  of which subnormal arithmetic",
+        (t["diagnose"] - t["diagnose ftz"]) - (t["pass"] - t["pass ftz"]) if ftz_ok else None,
     )
-    fb = (
-        pieces["forward (GEMMs, activations, softmax)"]
-        + pieces["backward (GEMMs, activation derivatives)"]
+    row(
+        "rest (X, labels, Python chunk calls, results)",
+        sweep1 - t["build"] - t["first"] - sum(t[f"init {i}"] for i in INITS) - t["diagnose"],
     )
-    rows.append(
-        ["forward + backward alone", format_time(fb), f"{fb / sweep1:.1%}", share(flops, fb, p1)]
-    )
-    rows.append(
-        [
-            "  of which activations (vs identity)",
-            format_time(activations),
-            f"{activations / sweep1:.1%}",
-            "",
-        ]
-    )
-    gemm = fb - activations
-    rows.append(
-        [
-            "  the rest of the pass (identity network)",
-            format_time(gemm),
-            f"{gemm / sweep1:.1%}",
-            share(flops, gemm, p1),
-        ]
-    )
+    row("fi.sweep, 1 thread, FTZ/DAZ on", sweep1_ftz, rate=True)
     one = Table(
         f"where fastinit's sweep time goes: {n} configurations at 1 thread",
         ["piece", "time (sum)", "of the sweep", "% of peak"],
         rows,
         [
-            "each piece timed per configuration from Python (best of "
-            f"{reps}) and summed; % of peak: the sweep's {flops / 1e9:.1f} GFLOP of GEMMs over "
-            "the piece's time and the 1-thread peak",
+            f"each piece timed per configuration from Python (best of {reps}) and summed; "
+            f"% of peak: the sweep's {flops / 1e9:.4g} GFLOP of GEMMs over the piece's time and "
+            "the 1-thread peak",
+            "subnormal arithmetic: the same call with flush-to-zero / denormals-are-zero set on "
+            "the thread (torch.set_flush_denormal), minus; the vanishing gradients of deep "
+            "sigmoid networks reach the subnormal range"
+            + ("" if ftz_ok else " (n/a: needs torch.set_flush_denormal)"),
             "identity network: the same shape with identity hidden activations (orthogonal "
-            "weights): its pass is the GEMMs plus bias, softmax and the element-wise work of the "
-            "backward pass",
+            "weights): its pass is the GEMMs plus bias, softmax and the backward's element-wise "
+            "work",
+            "diagnostics: the compiled diagnose (as the sweep runs it) minus the warm pass",
         ],
     )
     p2 = peaks.get(2)
@@ -359,7 +387,7 @@ def breakdown(
         ["run", "time", "vs 1 thread", "% of peak"],
         [
             [
-                f"default chunks ({chunk} configurations)",
+                f"default chunks (chunk_size={chunk})",
                 format_time(sweep2),
                 f"{sweep1 / sweep2:.2f}x",
                 share(flops, sweep2, p2),
