@@ -270,6 +270,7 @@ def breakdown(
             "pass",
             "pass ftz",
             "identity",
+            "identity reused",
             "diagnose",
             "diagnose ftz",
         ],
@@ -287,7 +288,11 @@ def breakdown(
             X = fi.init.normal((batch, width), generator=fi.Generator(2))
             y = np.random.default_rng(d).integers(0, CLASSES, batch)
             ident.loss_and_grad(X, y)
-            ident_pass[d] = timed(lambda ident=ident, X=X, y=y: ident.loss_and_grad(X, y), reps)
+            grads = ident.new_grads()
+            ident_pass[d] = (
+                timed(lambda ident=ident, X=X, y=y: ident.loss_and_grad(X, y), reps),
+                timed(lambda i=ident, X=X, y=y, g=grads: i.loss_and_grad(X, y, grads=g), reps),
+            )
             del ident
         for k, (init, act, depth) in enumerate(configs):
             g = gens[k]
@@ -314,7 +319,8 @@ def breakdown(
             t["forward"] += timed(lambda net=net, X=X: net.forward(X), reps)
             t["pass"] += t_bare
             t["diagnose"] += timed(diag, reps)
-            t["identity"] += ident_pass[depth]
+            t["identity"] += ident_pass[depth][0]
+            t["identity reused"] += ident_pass[depth][1]
             with flush_denormals() as ftz:
                 if ftz:
                     t["pass ftz"] += timed(bare, reps)
@@ -352,7 +358,11 @@ def breakdown(
     row("  backward", t["pass"] - t["forward"])
     row("  = subnormal arithmetic (vs FTZ/DAZ)", t["pass"] - t["pass ftz"] if ftz_ok else None)
     row("  + activations (FTZ pass vs identity)", t["pass ftz"] - t["identity"] if ftz_ok else None)
-    row("  + the identity network's pass", t["identity"], rate=True)
+    row(
+        "  + gradient buffers (new per call: allocation, first touch)",
+        t["identity"] - t["identity reused"],
+    )
+    row("  + the identity network's pass, buffers reused", t["identity reused"], rate=True)
     row("diagnostics (statistics)", t["diagnose"] - t["pass"])
     row(
         "  of which subnormal arithmetic",
@@ -377,7 +387,8 @@ def breakdown(
             + ("" if ftz_ok else " (n/a: needs torch.set_flush_denormal)"),
             "identity network: the same shape with identity hidden activations (orthogonal "
             "weights): its pass is the GEMMs plus bias, softmax and the backward's element-wise "
-            "work",
+            "work; like the sweep's diagnose, loss_and_grad without grads= allocates new "
+            "gradient buffers on every call",
             "diagnostics: the compiled diagnose (as the sweep runs it) minus the warm pass",
         ],
     )
@@ -524,7 +535,7 @@ def main() -> None:
             )
     print("\n" + "\n".join(targets), flush=True)
     if not args.no_breakdown:
-        for tab in breakdown(depths, width, batch, reps, peaks):
+        for tab in breakdown(depths, width, batch, max(reps, 2), peaks):
             print("\n" + tab.render(args.markdown), flush=True)
         print(f"\n(after the breakdown: {load_average()})")
 
