@@ -85,8 +85,9 @@ def find_eigen() -> Path | None:
     return next((c for c in candidates if (c / "Eigen" / "Core").is_file()), None)
 
 
-def find_eigenrand() -> tuple[Path | None, str]:
-    """The folder holding ``EigenRand/EigenRand``, and where it came from (or why not)."""
+def local_eigenrand() -> tuple[Path | None, str]:
+    """The folder holding ``EigenRand/EigenRand`` on this machine (vendored, ``$EIGENRAND_DIR``
+    or a cached clone) and where it came from; (None, "") without one."""
     for c, origin in (
         (BENCH / "third_party" / "EigenRand", "vendored in bench/third_party"),
         (Path(os.environ.get("EIGENRAND_DIR", "/nonexistent")), "$EIGENRAND_DIR"),
@@ -94,6 +95,14 @@ def find_eigenrand() -> tuple[Path | None, str]:
     ):
         if (c / "EigenRand" / "EigenRand").is_file():
             return c, origin
+    return None, ""
+
+
+def find_eigenrand() -> tuple[Path | None, str]:
+    """The folder holding ``EigenRand/EigenRand``, and where it came from (or why not)."""
+    found, origin = local_eigenrand()
+    if found is not None:
+        return found, origin
     if shutil.which("git"):
         dest = cache_dir() / "EigenRand"
         try:
@@ -179,7 +188,8 @@ def _peak_program() -> Path | None:
         why = "no C++ compiler" if cxx is None else "Eigen not found"
         print(f"fp32 FMA peak: not measured: {why}")
         return None
-    eigenrand, _ = find_eigenrand()  # the same program (and cache entry) as this script's run
+    # the same program (and cache entry) as this script's run; never a clone for the peak
+    eigenrand, _ = local_eigenrand()
     try:
         return build(cxx, eigen, eigenrand)
     except (RuntimeError, subprocess.SubprocessError, OSError) as e:
