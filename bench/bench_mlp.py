@@ -41,11 +41,29 @@ into preallocated float32 arrays: per layer forward ``A (256 x in) @ W.T``, back
 ``dW = dZ.T @ A`` and ``dA = dZ @ W`` (not for the first layer, whose input needs no gradient).
 It is NumPy's BLAS (OpenBLAS), the floor reference; Eigen's own GEMM is not reachable from Python.
 
-The run ends with PASS / MISS lines for the targets (each at every measured thread count):
+Useful FLOPs of one step (:func:`step_flops`; the same count for every variant, which all do
+this work): per dense layer with batch B, fan_in i, fan_out o, forward ``Z = A W^T`` 2 B i o,
+backward ``dW = dZ^T A`` 2 B i o and ``dA = dZ W`` 2 B i o, the last not for the first layer,
+whose input X needs no gradient (fastinit's ``backward_from_dz`` passes no previous layer to
+``linear_backward`` for layer 1, ``cpp/include/fastinit/mlp.hpp``; the NumPy step skips it;
+PyTorch's autograd does, since X does not require grad). Large network: 2 * 256 * (2 * 512^2 +
+8 * 3 * 512^2 + 3 * 512 * 10) = 3.50 GFLOP per step, exactly the GEMM floor's work. Not counted:
+bias adds, relu, softmax, ``db``, the clip norm and the SGD update (a few flops per element or
+parameter: < 0.5 % more for the large network).
+
+"% of peak" = those flops / median time per step / the fp32 FMA peak at the same thread count,
+measured in this run by ``bench_peak.fma_peak_gflops`` (12 chains of 8-lane AVX2 ``vfmadd``;
+best of 5 rounds before and after the large network's timing). 100 % is the AVX2 peak, the most
+fastinit's module (x86-64-v3) can reach; NumPy's OpenBLAS or PyTorch's MKL may use AVX-512 where
+the CPU has it.
+
+The run ends with PASS / MISS lines for the targets (each at every measured thread count unless
+said otherwise):
 
 (a) large network: fastinit's step time <= PyTorch's at equal thread counts;
 (b) tiny network: fastinit >= 10x PyTorch's steps/s;
-(c) large network: fastinit fit's time per step <= 1.2 x the GEMM floor.
+(c) large network: fastinit fit's time per step <= 1.2 x the GEMM floor;
+(d) large network at 2 threads: fastinit fit reaches >= 75 % of the fp32 FMA peak.
 
 Ratios in the tables are speed ratios (steps/s of fastinit / steps/s of the other; > 1 means
 fastinit is faster); the floor table gives time / floor time. The environment's
@@ -69,12 +87,15 @@ from typing import Any
 import fastinit as fi
 import numpy as np
 from _common import Table, format_time, num_threads, threadpool_info, threadpool_limits, torch
+from bench_peak import fma_peak_gflops
 
 LR = 0.01
 MAX_NORM = 1.0
 SEED = 0
 TARGET_TINY_SPEEDUP = 10.0  # (b)
 TARGET_FLOOR_RATIO = 1.2  # (c)
+TARGET_PEAK_SHARE = 0.75  # (d), at TARGET_PEAK_THREADS
+TARGET_PEAK_THREADS = 2
 VARIANTS = ("fastinit", "fastinit fit", "numpy", "torch")
 FLOOR = "GEMM floor"
 
@@ -99,6 +120,15 @@ class NetConfig:
             f"{self.name} network: depth {self.depth}, width {self.width}, input "
             f"{self.inputs}, {self.classes} classes, batch {self.batch}, float32"
         )
+
+
+def step_flops(cfg: NetConfig) -> int:
+    """Useful flops of one training step (see the module docstring): per layer 2 B i o forward,
+    2 B i o for dW, 2 B i o for dA except the first layer."""
+    sizes, total = cfg.sizes, 0
+    for k in range(len(sizes) - 1):
+        total += 2 * cfg.batch * sizes[k] * sizes[k + 1] * (3 if k > 0 else 2)
+    return total
 
 
 LARGE = NetConfig("large", depth=10, width=512, inputs=512, classes=10, batch=256, fit_batches=8)
@@ -446,7 +476,7 @@ class GemmFloor:
             return a
 
         self.layers: list[tuple[Any, ...]] = []
-        self.flops = 0
+        self.flops = step_flops(cfg)  # the GEMMs below
         for k in range(len(sizes) - 1):
             i, o = sizes[k], sizes[k + 1]
             self.layers.append(
@@ -459,7 +489,6 @@ class GemmFloor:
                     np.empty((N, i), np.float32) if k > 0 else None,
                 )
             )
-            self.flops += 2 * N * i * o * (3 if k > 0 else 2)
 
     def __call__(self) -> None:
         for A, W, Z, _, _, _ in self.layers:  # forward
@@ -481,6 +510,35 @@ class NetResult:
     check: list[str] = field(default_factory=list)
     other_load: float | None = None
     floor_flops: int = 0  # FLOPs of the GEMM floor (0: not measured)
+    peaks: dict[int, float | None] = field(default_factory=dict)  # threads -> GFLOP/s
+
+    @property
+    def flops(self) -> int:
+        return step_flops(self.cfg)
+
+
+def measure_peaks(threads: Sequence[int]) -> dict[int, float | None]:
+    """The fp32 FMA peak (GFLOP/s) at each thread count, measured now."""
+    return {t: fma_peak_gflops(t) for t in threads}
+
+
+def best_peaks(*runs: dict[int, float | None]) -> dict[int, float | None]:
+    """The machine's peak: the best of several measurements (None where none was made)."""
+    out: dict[int, float | None] = {}
+    for run in runs:
+        for t, p in run.items():
+            if p is not None:
+                out[t] = max(p, out.get(t) or 0.0)
+            else:
+                out.setdefault(t, None)
+    return out
+
+
+def peak_share(flops: float, seconds: float | None, peak: float | None) -> str:
+    """``flops`` in ``seconds`` as a share of ``peak`` GFLOP/s ("n/a" without one)."""
+    if seconds is None or peak is None or seconds <= 0:
+        return "n/a"
+    return f"{flops / seconds / (peak * 1e9):.0%}"
 
 
 def measure_net(
@@ -524,7 +582,16 @@ def speed_ratio(mine: float | None, other: float | None) -> str:
 
 
 def net_table(res: NetResult) -> Table:
-    headers = ["threads", "variant", "time/step", "steps/s", "fi/numpy", "fi/torch", "best block"]
+    headers = [
+        "threads",
+        "variant",
+        "time/step",
+        "steps/s",
+        "fi/numpy",
+        "fi/torch",
+        "best block",
+        "% of peak",
+    ]
     rows = []
     for t, row in res.timings.items():
         np_t = row["numpy"].median if row["numpy"] is not None else None
@@ -542,6 +609,7 @@ def net_table(res: NetResult) -> Table:
                     speed_ratio(med, np_t) if is_fi else "",
                     speed_ratio(med, torch_t) if is_fi else "",
                     format_time(tm.best if tm is not None else None),
+                    peak_share(res.flops, med, res.peaks.get(t)),
                 ]
             )
     cfg = res.cfg
@@ -551,6 +619,8 @@ def net_table(res: NetResult) -> Table:
         f"fastinit fit: a dataset of {cfg.fit_batches} batches ({cfg.batch * cfg.fit_batches} "
         "rows), shuffle=False; time of one fit call / its steps.",
         "first step check: " + "; ".join(res.check),
+        f"% of peak: {res.flops / 1e9:.3g} GFLOP of GEMMs per step over the median time/step "
+        f"and the fp32 FMA peak at the row's thread count ({peaks_note(res.peaks)}).",
         other_load_note(res.other_load),
     ]
     if threadpool_limits is None:
@@ -562,11 +632,21 @@ def net_table(res: NetResult) -> Table:
     return Table(res.cfg.title, headers, rows, notes)
 
 
+def peaks_note(peaks: dict[int, float | None]) -> str:
+    if not peaks or all(p is None for p in peaks.values()):
+        return "peak not measured: n/a"
+    return "measured in this run: " + ", ".join(
+        f"{t}T {'n/a' if p is None else f'{p:.1f}'} GFLOP/s" for t, p in peaks.items()
+    )
+
+
 def floor_table(large: NetResult) -> Table:
     headers = [
         "threads",
         "GEMM floor",
         "GFLOP/s",
+        "floor % of peak",
+        "fit % of peak",
         "fit / floor",
         "fastinit / floor",
         "numpy / floor",
@@ -587,6 +667,12 @@ def floor_table(large: NetResult) -> Table:
                 str(t),
                 format_time(ft.median),
                 f"{large.floor_flops / ft.median / 1e9:.1f}",
+                peak_share(large.floor_flops, ft.median, large.peaks.get(t)),
+                peak_share(
+                    large.flops,
+                    fit.median if (fit := row.get("fastinit fit")) is not None else None,
+                    large.peaks.get(t),
+                ),
                 ratio("fastinit fit"),
                 ratio("fastinit"),
                 ratio("numpy"),
@@ -598,6 +684,7 @@ def floor_table(large: NetResult) -> Table:
         "layer A @ W.T, dZ.T @ A and (except layer 1) dZ @ W, numpy.matmul with out=, float32; "
         "timed in the same rounds as the table above.",
         "NumPy's BLAS is the floor reference; Eigen's own GEMM is not reachable from Python.",
+        f"% of peak: of the fp32 FMA peak at the row's thread count ({peaks_note(large.peaks)}).",
         "x / floor: median time per step over the median floor time (target for fit <= "
         f"{TARGET_FLOOR_RATIO:g}).",
     ]
@@ -740,6 +827,28 @@ def target_fit_vs_floor(large: NetResult) -> str:
     )
 
 
+def target_fit_peak_share(large: NetResult) -> str:
+    """(d) fit reaches >= 75 % of the fp32 FMA peak at 2 threads."""
+    t = TARGET_PEAK_THREADS
+    fit, peak = large.timings.get(t, {}).get("fastinit fit"), large.peaks.get(t)
+    what = f"(d) large network, fastinit fit share of the fp32 FMA peak at {t} threads"
+    if fit is None:
+        return f"SKIP {what}: not measured at {t} threads"
+    if peak is None:
+        return f"SKIP {what}: the peak could not be measured"
+    got = large.flops / fit.median / (peak * 1e9)
+    others = ", ".join(
+        f"{k}T {peak_share(large.flops, row['fastinit fit'].median, large.peaks.get(k))}"  # type: ignore[union-attr]
+        for k, row in large.timings.items()
+        if k != t and row.get("fastinit fit") is not None
+    )
+    return (
+        f"{'PASS' if got >= TARGET_PEAK_SHARE else 'MISS'} {what}: {got:.0%} "
+        f"({large.flops / fit.median / 1e9:.1f} of {peak:.1f} GFLOP/s; target >= "
+        f"{TARGET_PEAK_SHARE:.0%})" + (f" [also {others}]" if others else "")
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # Main
 
@@ -770,16 +879,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     load = OtherLoad()
 
+    peaks_before = measure_peaks(threads)
     large = measure_net(large_cfg, threads, budget, with_floor=True)
+    large.peaks = best_peaks(peaks_before, measure_peaks(threads))
     print(net_table(large).render(args.markdown), end="\n\n", flush=True)
     print(floor_table(large).render(args.markdown), end="\n\n", flush=True)
     tiny = measure_net(tiny_cfg, threads, budget)
+    tiny.peaks = large.peaks
     print(net_table(tiny).render(args.markdown), end="\n\n", flush=True)
 
     targets = [
         *target_large_vs_torch(large),
         *target_tiny_vs_torch(tiny),
         target_fit_vs_floor(large),
+        target_fit_peak_share(large),
     ]
     if args.markdown:
         print("#### targets\n\n```\n" + "\n".join(targets) + "\n```")

@@ -25,6 +25,10 @@ over rounds of the ratio within a round. The 1-thread fills are also timed by th
 clock (a shared machine's other load does not inflate it). The load average
 (``os.getloadavg``) is printed before and after.
 
+The FMA peak is this script's to measure: :func:`fma_peak_gflops` runs the same program's
+``fma_peak`` row alone (compiled once, cached) for the benchmarks that report a share of the
+peak measured in their own run (``bench_sweep.py``, ``bench_mlp.py``).
+
 EigenRand (MIT, header-only) is taken from ``bench/third_party/EigenRand`` (vendored headers and
 LICENSE), else from ``$EIGENRAND_DIR``, else cloned into the cache folder; without it (offline,
 no copy) its rows are skipped with a message. Eigen is found as fastinit's build finds it
@@ -34,6 +38,7 @@ no copy) its rows are skipped with a message. Eigen is found as fastinit's build
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import os
 import platform
@@ -80,8 +85,9 @@ def find_eigen() -> Path | None:
     return next((c for c in candidates if (c / "Eigen" / "Core").is_file()), None)
 
 
-def find_eigenrand() -> tuple[Path | None, str]:
-    """The folder holding ``EigenRand/EigenRand``, and where it came from (or why not)."""
+def local_eigenrand() -> tuple[Path | None, str]:
+    """The folder holding ``EigenRand/EigenRand`` on this machine (vendored, ``$EIGENRAND_DIR``
+    or a cached clone) and where it came from; (None, "") without one."""
     for c, origin in (
         (BENCH / "third_party" / "EigenRand", "vendored in bench/third_party"),
         (Path(os.environ.get("EIGENRAND_DIR", "/nonexistent")), "$EIGENRAND_DIR"),
@@ -89,6 +95,14 @@ def find_eigenrand() -> tuple[Path | None, str]:
     ):
         if (c / "EigenRand" / "EigenRand").is_file():
             return c, origin
+    return None, ""
+
+
+def find_eigenrand() -> tuple[Path | None, str]:
+    """The folder holding ``EigenRand/EigenRand``, and where it came from (or why not)."""
+    found, origin = local_eigenrand()
+    if found is not None:
+        return found, origin
     if shutil.which("git"):
         dest = cache_dir() / "EigenRand"
         try:
@@ -160,6 +174,45 @@ def has_avx2_fma() -> bool:
     except OSError:
         return platform.machine() in ("x86_64", "AMD64")  # assume; the program would crash
     return " avx2 " in flags and " fma " in flags
+
+
+@functools.cache
+def _peak_program() -> Path | None:
+    """The compiled program for :func:`fma_peak_gflops` (built once per run and cached on disk),
+    or None after printing why it cannot run here."""
+    if not has_avx2_fma():
+        print("fp32 FMA peak: not measured: it needs an x86-64 CPU with AVX2 and FMA")
+        return None
+    cxx, eigen = find_compiler(), find_eigen()
+    if cxx is None or eigen is None:
+        why = "no C++ compiler" if cxx is None else "Eigen not found"
+        print(f"fp32 FMA peak: not measured: {why}")
+        return None
+    # the same program (and cache entry) as this script's run; never a clone for the peak
+    eigenrand, _ = local_eigenrand()
+    try:
+        return build(cxx, eigen, eigenrand)
+    except (RuntimeError, subprocess.SubprocessError, OSError) as e:
+        print(f"fp32 FMA peak: not measured: building the program failed: {e}")
+        return None
+
+
+def fma_peak_gflops(threads: int, rounds: int = 5) -> float | None:
+    """The machine's fp32 FMA peak on ``threads`` threads, in GFLOP/s: the best of ``rounds``
+    rounds of this script's ``fma_peak`` row (12 independent chains of 8-lane AVX2 ``vfmadd``
+    per thread, 2 flops per lane), run now; None (with a printed reason) when the program cannot
+    be built or run here. The other benchmarks call this to report a share of the peak measured
+    in their own run; the program is compiled once (cached) and its fills run on 64 elements
+    only (microseconds)."""
+    exe = _peak_program()
+    if exe is None:
+        return None
+    try:
+        times = run(exe, 64, rounds, [threads])
+    except (subprocess.SubprocessError, OSError) as e:
+        print(f"fp32 FMA peak: not measured: the program failed: {e}")
+        return None
+    return best_rate(times[("fma_peak", threads)]) / 1e9
 
 
 def load() -> str:

@@ -20,8 +20,11 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
     "script, expected",
     [
         ("bench_init.py", ["fastinit fill throughput", "write bandwidth", "targets"]),
-        ("bench_mlp.py", ["tiny network", "large network"]),
-        ("bench_sweep.py", ["configurations", "fastinit cfg/s"]),
+        ("bench_mlp.py", ["tiny network", "large network", "% of peak", "(d) large network"]),
+        (
+            "bench_sweep.py",
+            ["configurations", "fastinit cfg/s", "fastinit % peak", "of the fp32 FMA peak"],
+        ),
         ("bench_peak.py", ["machine limits", "fastinit vs EigenRand"]),
         ("bench_diagnose.py", ["diagnose overhead", "load average"]),
     ],
