@@ -22,6 +22,7 @@
 //                            the learning-rate range tests of fastai and PyTorch Lightning)
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -249,9 +250,27 @@ std::vector<ExperimentResult> run_sweep(const std::vector<ExperimentConfig>& cs,
     else
       detail::check_synthetic(c);
   }
+  // Longest first (threads take the next task as they finish, so the longest ones do not
+  // start last): cost ~ the weights' size times the passes over the data. Each result depends
+  // on its own configuration and generator alone, so the order changes no value.
+  std::vector<double> cost(cs.size());
+  for (std::size_t i = 0; i < cs.size(); ++i) {
+    const auto sz = cs[i].layer_sizes();
+    double w = 0;
+    for (std::size_t l = 0; l + 1 < sz.size(); ++l) w += double(sz[l]) * double(sz[l + 1]);
+    const double passes =
+        data ? double(std::max<std::int64_t>(cs[i].epochs, 1)) : double(cs[i].steps) + 1;
+    cost[i] = w * passes;
+  }
+  std::vector<std::size_t> order(cs.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return cost[a] > cost[b]; });
   std::vector<ExperimentResult> out(cs.size());
-  parallel_tasks(static_cast<index_t>(cs.size()),
-                 [&](index_t i) { out[i] = run_experiment<T>(cs[i], gens[i], data); });
+  parallel_tasks(static_cast<index_t>(cs.size()), [&](index_t t) {
+    const std::size_t i = order[std::size_t(t)];
+    out[i] = run_experiment<T>(cs[i], gens[i], data);
+  });
   return out;
 }
 
