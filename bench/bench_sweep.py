@@ -326,7 +326,6 @@ def breakdown(
                     t["pass ftz"] += timed(bare, reps)
                     t["diagnose ftz"] += timed(diag, reps)
             del net
-    chunk = max(1, min(64, n // 16 or 1))  # fi.sweep's default chunk_size (fastinit/sweep.py)
     with num_threads(2):
         sweep2 = timed(lambda: run_sweep(depths, width, batch, 2), reps)
         sweep2_one = timed(lambda: run_sweep(depths, width, batch, 2, chunk_size=n), reps)
@@ -398,7 +397,7 @@ def breakdown(
         ["run", "time", "vs 1 thread", "% of peak"],
         [
             [
-                f"default chunks (chunk_size={chunk})",
+                "default chunks",
                 format_time(sweep2),
                 f"{sweep1 / sweep2:.2f}x",
                 share(flops, sweep2, p2),
@@ -418,8 +417,8 @@ def breakdown(
         ],
         [
             "inside fi.sweep each configuration runs on one thread, a chunk (one parallel "
-            "region) after the other: in a chunk of depths 10, 50 and 100 one thread waits for "
-            "the depth-100 configuration",
+            "region, longest configurations first) after the other; by default a quarter of "
+            "the sweep per chunk",
         ],
     )
     return [one, two]
