@@ -51,8 +51,8 @@ configuration (best of 2) and summed:
   calls, the result tables).
 
 At 2 threads, the same sweep with ``chunk_size`` = all configurations (one parallel region
-instead of chunks of 3) shows what the chunking costs: a chunk of 3 configurations of depths 10,
-50 and 100 leaves one thread idle while the other finishes the longest.
+instead of the default quarters) shows what the chunking costs: each chunk ends when its longest
+configuration does, while the other thread may have run out of work.
 """
 
 from __future__ import annotations
