@@ -193,3 +193,51 @@ def test_reasons_use_three_significant_digits() -> None:
     assert factor, d.reason
     assert re.fullmatch(r"\d\.\d\de\+\d+", factor.group(1)), d.reason  # e.g. 1.28e+23
     assert not re.search(r"\d{5,}", d.reason), d.reason
+
+
+def test_predicted_columns_are_the_theory_maps_layer_by_layer() -> None:
+    # the compiled chain against fastinit.theory's public maps composed here, one layer at a time
+    net = fi.MLP(
+        [24, 48, 32, 40, 6],
+        activation=["tanh", "relu", ("leaky_relu", {"negative_slope": 0.2})],
+        output="softmax",
+        dtype="float64",
+        generator=fi.Generator(11),
+    )
+    for b, s in zip(net.biases, (0.1, 0.0, 0.3, 0.05), strict=True):
+        b[...] = s
+    X = fi.init.normal((64, 24), generator=fi.Generator(12), dtype=np.float64)
+    d = fi.diagnose(net, X, np.arange(64) % 6)
+    T = fi.theory
+    acts = net._core.activations
+    sw = [np.linalg.norm(w) / np.sqrt(w.shape[0]) for w in net.weights]
+    sb = [float(np.sqrt(np.mean(np.square(b, dtype=np.float64)))) for b in net.biases]
+    q0 = float(np.mean(X**2))
+    q = [sw[0] ** 2 * q0 + sb[0] ** 2]
+    c = [(sw[0] ** 2 * d.input_correlation * q0 + sb[0] ** 2) / q[0]]
+    for l in range(1, 4):
+        q.append(T.q_map(acts[l - 1], q[-1], sw[l], sb[l]))
+        c.append(T.c_map(acts[l - 1], c[-1], q[l - 1], sw[l], sb[l]))
+    log_g = [0.0] * 4
+    for l in range(2, -1, -1):
+        log_g[l] = log_g[l + 1] + 0.5 * np.log(T.chi(acts[l], q[l], sw[l + 1]))
+    g_out = d.layers[-1]["grad_z_norm"]
+    for l, row in enumerate(d.layers):
+        assert row["sigma_w"] == pytest.approx(sw[l], rel=1e-12)
+        assert row["predicted_q"] == pytest.approx(q[l], rel=1e-12)
+        assert row["predicted_correlation"] == pytest.approx(c[l], rel=1e-12)
+        assert row["predicted_grad_z_norm"] == pytest.approx(g_out * np.exp(log_g[l]), rel=1e-12)
+    assert 0.0 < c[-1] < 1.0  # a real correlation chain
+
+
+def test_a_single_row_has_no_predicted_correlation_and_zero_weights_stop_the_chain() -> None:
+    net = fi.MLP([8, 16, 16, 3], activation="tanh", output="softmax", generator=fi.Generator(2))
+    X = fi.init.normal((1, 8), generator=fi.Generator(3))
+    d = fi.diagnose(net, X, np.array([1]))
+    assert all(math.isnan(r["predicted_correlation"]) for r in d.layers)
+    assert all(math.isfinite(r["predicted_q"]) for r in d.layers)
+    net.weights[1][...] = 0.0  # layer 2: sigma_w = sigma_b = 0, C is undefined from there on
+    X = fi.init.normal((4, 8), generator=fi.Generator(3))
+    d = fi.diagnose(net, X, np.arange(4) % 3)
+    c = [r["predicted_correlation"] for r in d.layers]
+    assert math.isfinite(c[0]) and math.isnan(c[1]) and math.isnan(c[2])

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <vector>
 
 #include "casters.hpp"
 #include "common.hpp"
@@ -104,6 +105,25 @@ void register_theory(py::module_& m) {
       py::arg("activation"), py::arg("sigma_w"), py::arg("sigma_b"), py::arg("q0") = 1.0,
       py::arg("params") = py::none(),
       "q*, chi1, the length map's slope at q*, xi_q, c*, chi_c, xi_c and the phase.");
+  m.def(
+      "theory_predict_layers",
+      [](const py::list& acts, const std::vector<double>& sw, const std::vector<double>& sb,
+         double q0, double c0) {
+        std::vector<Activation> a;
+        for (py::handle h : acts) a.push_back(activation_from(h));
+        theory::LayerPrediction pr;
+        {
+          py::gil_scoped_release nogil;
+          pr = theory::predict_layers(a, sw, sb, q0, c0);
+        }
+        auto arr = [](const std::vector<double>& v) {
+          return py::array_t<double>(static_cast<py::ssize_t>(v.size()), v.data());
+        };
+        return py::make_tuple(arr(pr.q), arr(pr.log_g), arr(pr.c));
+      },
+      py::arg("activations"), py::arg("sigma_w"), py::arg("sigma_b"), py::arg("q0"), py::arg("c0"),
+      "Per-layer (q_l, log(||dZ_l|| / ||dZ_L||), c_l) of a network whose layers have their own "
+      "activation, sigma_w and sigma_b.");
   m.def(
       "theory_c_map",
       [](const std::string& act, double c, double q, double sw, double sb, const Params& p) {

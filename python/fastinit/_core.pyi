@@ -480,6 +480,13 @@ def theory_predict(
     depth: int,
     params: dict[str, float] | None = None,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
+def theory_predict_layers(
+    activations: list[Any],
+    sigma_w: Sequence[float],
+    sigma_b: Sequence[float],
+    q0: float,
+    c0: float,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
 def theory_phase_diagram(
     activation: str,
     sigma_w_grid: npt.ArrayLike,

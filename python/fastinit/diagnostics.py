@@ -226,63 +226,6 @@ def _layer_sigmas(net: MLP, d: Diagnosis) -> tuple[np.ndarray, np.ndarray]:
     return sw, np.asarray(sb, dtype=np.float64)
 
 
-def _call(f: Any, *args: Any) -> float:
-    """A theory function's value, NaN where it does not apply (a non-finite or bad argument)."""
-    if not all(np.isfinite(a) for a in args[1:]):
-        return float("nan")
-    try:
-        return float(f(*args))
-    except ValueError:
-        return float("nan")
-
-
-def _predict_q(acts: list[Any], sw: np.ndarray, sb: np.ndarray, q0: float) -> np.ndarray:
-    """q_l, l = 1..L: q_1 = sigma_w,1**2 q0 + sigma_b,1**2, q_{l+1} = q_map(act_l, q_l, l+1)."""
-    from . import theory
-
-    q = np.full(len(sw), np.nan)
-    q[0] = sw[0] ** 2 * q0 + sb[0] ** 2
-    for l in range(1, len(sw)):
-        q[l] = _call(theory.q_map, acts[l - 1], q[l - 1], sw[l], sb[l])
-    return q
-
-
-def _predict_log_grad(acts: list[Any], sw: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """log(||dZ_l|| / ||dZ_L||), l = 1..L: each step back through hidden layer l multiplies by
-    sqrt(chi_l(q_l)) with layer l+1's sigma_w (W_{l+1} carries the gradient into layer l)."""
-    from . import theory
-
-    log_g = np.zeros(len(sw))
-    for l in range(len(sw) - 2, -1, -1):
-        with np.errstate(divide="ignore"):
-            step = 0.5 * np.log(_call(theory.chi, acts[l], q[l], sw[l + 1]))
-        log_g[l] = log_g[l + 1] + step
-    return log_g
-
-
-def _predict_correlations(
-    acts: list[Any], sw: np.ndarray, sb: np.ndarray, q: np.ndarray, q0: float, c0: float
-) -> np.ndarray:
-    """Predicted two-input correlation c_l, l = 1..L, from the measured input correlation ``c0``.
-
-    ``fastinit.theory.c_map(act, c, q, sigma_w, sigma_b)`` maps layer l's correlation c and
-    second moment q (the predicted q_l) to layer l+1's correlation, with layer l+1's sigma_w and
-    sigma_b. Layer 1 is linear in the input: c_1 = (sigma_w,1**2 c0 q0 + sigma_b,1**2) /
-    (sigma_w,1**2 q0 + sigma_b,1**2).
-    """
-    from . import theory
-
-    c = np.full(len(sw), np.nan)
-    if not np.isfinite(c0):
-        return c
-    c_map = theory.c_map
-    with np.errstate(all="ignore"):
-        c[0] = (sw[0] ** 2 * c0 * q0 + sb[0] ** 2) / (sw[0] ** 2 * q0 + sb[0] ** 2)
-    for l in range(1, len(sw)):
-        c[l] = _call(c_map, acts[l - 1], c[l - 1], q[l - 1], sw[l], sb[l])
-    return c
-
-
 def _add_predictions(d: Diagnosis, net: MLP, X: np.ndarray) -> None:
     """Per-layer mean-field predictions (each layer's own sigma_w, sigma_b) into the table, and
     the slopes fitted to them the same way as the measurements."""
@@ -292,9 +235,10 @@ def _add_predictions(d: Diagnosis, net: MLP, X: np.ndarray) -> None:
         q0 = float(np.mean(np.square(np.asarray(X, dtype=np.float64))))
         d.sigma_w = float(np.sqrt(np.mean(sw**2)))
         d.sigma_b = float(np.sqrt(np.mean(sb**2)))
-    q = _predict_q(acts, sw, sb, q0)
-    log_g = _predict_log_grad(acts, sw, q)
-    c = _predict_correlations(acts, sw, sb, q, q0, d.input_correlation)
+    # q_l, log(||dZ_l|| / ||dZ_L||) and the two-input correlation c_l (from the measured input
+    # correlation), layer by layer in one compiled call: fastinit.theory's q-map, chi and c-map
+    # with each layer's own sigma_w, sigma_b and activation (theory.hpp, predict_layers)
+    q, log_g, c = _core.theory_predict_layers(acts, sw, sb, q0, d.input_correlation)
     g_out = d.layers[-1]["grad_z_norm"]
     for l, row in enumerate(d.layers):
         row["sigma_w"] = float(sw[l])

@@ -923,6 +923,63 @@ inline Prediction predict(const Activation& a, double sigma_w, double sigma_b, d
   return p;
 }
 
+struct LayerPrediction {
+  std::vector<double> q;      // q_l, l = 1..L
+  std::vector<double> log_g;  // log(‖∂L/∂z_l‖ / ‖∂L/∂z_L‖), 0 at l = L
+  std::vector<double> c;      // the two-input correlation c_l; NaN without c_in
+};
+
+// The mean-field predictions of a network whose layers differ (diagnose's columns): layer l
+// (l = 1..L) has its own σ_w,l and σ_b,l, hidden layer l the activation acts[l-1] (L - 1 of
+// them). q_1 = σ_w,1² q_in + σ_b,1², q_{l+1} = F_{l}(q_l) with layer l+1's σ's; going back,
+// each hidden layer l multiplies ‖∂L/∂z‖ by √χ_l(q_l) with σ_w,l+1 (W_{l+1} carries the
+// gradient down); c_1 = (σ_w,1² c_in q_in + σ_b,1²) / q_1, c_{l+1} = C_l(c_l, q_l). A step
+// whose inputs are not finite or that the map refuses (e.g. σ_w = σ_b = 0 for C) is NaN, and
+// so is what follows from it.
+inline LayerPrediction predict_layers(const std::vector<Activation>& acts,
+                                      const std::vector<double>& sigma_w,
+                                      const std::vector<double>& sigma_b, double q_in,
+                                      double c_in) {
+  const std::size_t L = sigma_w.size();
+  if (sigma_b.size() != L || acts.size() + 1 != L)
+    throw value_error(detail::cat("predict_layers: ", L, " sigma_w, ", sigma_b.size(),
+                                  " sigma_b and ", acts.size(),
+                                  " activations: needs L, L and L - 1"));
+  for (const auto& a : acts) a.validate();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  auto step = [&](auto&& f, std::initializer_list<double> args) {
+    for (double v : args)
+      if (!std::isfinite(v)) return nan;
+    try {
+      return f();
+    } catch (const value_error&) {
+      return nan;
+    }
+  };
+  LayerPrediction p;
+  p.q.assign(L, nan);
+  p.log_g.assign(L, 0.0);
+  p.c.assign(L, nan);
+  if (L == 0) return p;
+  p.q[0] = sigma_w[0] * sigma_w[0] * q_in + sigma_b[0] * sigma_b[0];
+  for (std::size_t l = 1; l < L; ++l)
+    p.q[l] = step([&] { return q_map(acts[l - 1], p.q[l - 1], sigma_w[l], sigma_b[l]); },
+                  {p.q[l - 1], sigma_w[l], sigma_b[l]});
+  for (std::size_t l = L - 1; l-- > 0;)
+    p.log_g[l] =
+        p.log_g[l + 1] + step([&] { return 0.5 * std::log(chi(acts[l], p.q[l], sigma_w[l + 1])); },
+                              {p.q[l], sigma_w[l + 1]});
+  if (std::isfinite(c_in)) {
+    const double w2 = sigma_w[0] * sigma_w[0], b2 = sigma_b[0] * sigma_b[0];
+    p.c[0] = (w2 * c_in * q_in + b2) / (w2 * q_in + b2);
+    for (std::size_t l = 1; l < L; ++l)
+      p.c[l] =
+          step([&] { return c_map(acts[l - 1], p.c[l - 1], p.q[l - 1], sigma_w[l], sigma_b[l]); },
+               {p.c[l - 1], p.q[l - 1], sigma_w[l], sigma_b[l]});
+  }
+  return p;
+}
+
 // χ₁ on a grid: out(i, j) = χ₁(sigma_w[i], sigma_b[j]) (rows σ_w, columns σ_b), computed in
 // parallel; each entry is independent of the thread count.
 inline Matrix<double> phase_diagram(const Activation& a, const std::vector<double>& sigma_w,
