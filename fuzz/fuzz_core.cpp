@@ -598,6 +598,11 @@ void area_mlp(Input& in) {
 
 // 4: mean-field theory (the iterative solvers must terminate: libFuzzer's -timeout).
 void area_theory(Input& in) {
+  // One thread: libFuzzer's comparison tracing makes two threads contend on its tables (13x
+  // slower), which turns the heavy quadratures of extreme inputs (q ~ 1e75: ~60 graded panels per
+  // knot) into timeouts. The parallel quadrature's thread independence is tested by the suite
+  // (test_theory_correlation.py), under the sanitizers too.
+  const Threads one(1);
   fi::Activation a;
   try {
     a = fuzz_activation(in);
