@@ -170,6 +170,30 @@ def test_fit_equals_python_loop(optimizer, okw, ckw):
         assert np.max(h.step_grad_norm) > bound
 
 
+@pytest.mark.parametrize(
+    ("optimizer", "okw"),
+    [("sgd", {"lr": 0.05}), ("sgd", {"lr": 0.05, "momentum": 0.9}), ("adam", {"lr": 0.01})],
+    ids=["sgd", "momentum", "adam"],
+)
+def test_fit_l2_clipping_is_bit_identical_to_the_python_loop(optimizer, okw):
+    # fit folds global L2 clipping into the optimizer's read of the gradients; the Python loop
+    # scales the gradients first (clip_grad_norm_) and then steps: the same bits, step by step.
+    X, Y = regression_problem(n=100)
+    X, Y = X.astype(np.float32), Y.astype(np.float32)
+    sizes = [6, 12, 2]
+    nets = [
+        fi.MLP(sizes, "tanh", "linear", dtype=np.float32, generator=fi.Generator(4))
+        for _ in range(2)
+    ]
+    ckw = {"clip_norm": 0.05}
+    h = nets[0].fit(X, Y, epochs=3, batch_size=32, optimizer=optimizer, shuffle=False, **okw, **ckw)
+    losses, norms, _ = _manual_fit(nets[1], X, Y, 3, 32, optimizer, okw, ckw)
+    assert np.all(norms > ckw["clip_norm"])  # every step was clipped
+    np.testing.assert_array_equal(h.step_loss, losses)
+    for i, (p, q) in enumerate(zip(nets[0].parameters(), nets[1].parameters(), strict=True)):
+        np.testing.assert_array_equal(p, q, err_msg=f"parameter {i}")
+
+
 def test_fit_int_labels_equal_one_hot(digits):
     X, y = digits
     X, y = X[:300], y[:300]

@@ -79,8 +79,19 @@ double total_norm(const TensorList<T>& ts, double p) {
   return tensor_norm(norms.data(), norms.size(), p);
 }
 
+// The factor clip_grad_norm_ scales every gradient by, for a total norm `total`: formed in
+// double from the double total (a float32 total could overflow), then rounded to T; 1 when the
+// total is within max_norm, NaN when it is NaN.
+template <class T>
+T clip_coefficient(double max_norm, double total) {
+  const double coef = max_norm / (total + 1e-6);
+  return static_cast<T>(std::min(coef, 1.0));  // NaN stays NaN (std::min returns its first)
+}
+
+// g *= c for every tensor (nothing to do for c = 1: x * 1 is x).
 template <class T>
 void scale_tensors(const TensorList<T>& ts, T c) {
+  if (c == T(1)) return;
   for (auto& [g, n] : ts) {
     T* gg = g;
     parallel_for(static_cast<index_t>(n), 1 << 16, [&](index_t b, index_t e) {
@@ -112,10 +123,7 @@ double clip_grad_norm_given_total_(const TensorList<T>& ts, double max_norm, dou
         " for gradients is non-finite, so it cannot be "
         "clipped. To disable this error and scale the gradients by the non-finite norm anyway, "
         "set error_if_nonfinite=False"));
-  // Formed in double from the double total (a float32 total could overflow), then rounded to T.
-  const double coef = max_norm / (total + 1e-6);
-  const double clamped = std::min(coef, 1.0);  // NaN stays NaN (std::min returns its first)
-  scale_tensors(ts, static_cast<T>(clamped));
+  scale_tensors(ts, clip_coefficient<T>(max_norm, total));
   return total;
 }
 

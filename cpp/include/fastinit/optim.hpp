@@ -112,7 +112,10 @@ class Optimizer {
 
   // One update of p (n) from g (n). g is read only (weight decay is applied to a copy). n must
   // be the size the optimizer was built for: its buffers have exactly that many elements.
-  void step(T* p, const T* g, std::size_t n) {
+  // g_scale: the update uses g[i] * g_scale, rounded to T — exactly what scaling g by it first
+  // (clip_grad_norm_'s scale_tensors) and stepping would do, without the pass over g; x * 1 is
+  // x, so the default changes nothing.
+  void step(T* p, const T* g, std::size_t n, T g_scale = T(1)) {
     if (n != n_)
       throw value_error(detail::cat("optimizer: built for ", n_, " parameters, stepped with ", n,
                                     " (an optimizer steps the network it was made for)"));
@@ -122,8 +125,12 @@ class Optimizer {
       const T mu = T(cfg_.momentum), damp = T(1 - cfg_.dampening);
       const bool first = t_ == 1, nest = cfg_.nesterov, mom = cfg_.momentum != 0;
       T* buf = buf_.get();
+      if (wd == 0 && !mom) {  // plain SGD: a loop the compiler vectorizes
+        run([&](std::size_t i) { p[i] -= lr * (g[i] * g_scale); });
+        return;
+      }
       run([&](std::size_t i) {
-        T d = g[i];
+        T d = g[i] * g_scale;
         if (wd != 0) d += wd * p[i];
         if (mom) {
           buf[i] = first ? d : mu * buf[i] + damp * d;
@@ -141,7 +148,7 @@ class Optimizer {
     T* m = m_.get();
     T* v = v_.get();
     run([&](std::size_t i) {
-      T d = g[i];
+      T d = g[i] * g_scale;
       if (decoupled) {
         p[i] *= T(1) - lr * wd;
       } else if (wd != 0) {
