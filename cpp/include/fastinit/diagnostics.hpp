@@ -307,23 +307,28 @@ Diagnosis diagnose(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& 
   d.layers.resize(L);
   auto& ws = net.workspace();
   // Each layer's statistics are taken as soon as the backward pass has finished it, while its
-  // arrays are still in cache. Three tasks per layer (its element statistics and norms; the row
-  // similarity of W_l; that of dW_l), each writing its own fields: a layer's values never depend
-  // on the thread count.
+  // arrays are still in cache. Three tasks of about equal cost per layer (the element sums of
+  // Z, A, dZ, dA; W's row similarity, norm and the pre-activations' pair correlation; dW's row
+  // similarity and the gradient norms), each writing its own fields: a layer's values never
+  // depend on the thread count.
   auto layer_stats = [&](int l) {
+    LayerStats& s = d.layers[l];
+    const bool hidden = l < L - 1;
+    const index_t D = net.sizes()[l + 1], n = N * D;
+    const T* Z = ws.Z[l].data();
     parallel_tasks(3, [&](index_t task) {
-      LayerStats& s = d.layers[l];
       if (task == 1) {
         s.w_row_similarity = diag_detail::row_similarity(net.params().W(l));
+        s.w_norm = diag_detail::frob(net.params().W(l));
+        s.correlation = diag_detail::pair_correlation(Z, N, D, D);
         return;
       }
       if (task == 2) {
         s.grad_w_row_similarity = diag_detail::row_similarity(grads.W(l));
+        s.grad_w_norm = diag_detail::frob(grads.W(l));
+        s.grad_b_norm = diag_detail::frob(grads.b(l));
         return;
       }
-      const bool hidden = l < L - 1;
-      const index_t D = net.sizes()[l + 1], n = N * D;
-      const T* Z = ws.Z[l].data();
       const T* A = hidden ? ws.A[l].data() : Z;
       const T* dZ = ws.dZ[l].data();
       const T* dA = hidden ? ws.dA[l].data() : nullptr;
@@ -358,13 +363,9 @@ Diagnosis diagnose(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& 
         s.grad_a_norm = std::sqrt(m.da);
       }
       s.grad_z_norm = std::sqrt(m.dz);
-      s.grad_w_norm = diag_detail::frob(grads.W(l));
-      s.w_norm = diag_detail::frob(net.params().W(l));
-      s.grad_b_norm = diag_detail::frob(grads.b(l));
-      s.grad_w_ratio =
-          s.w_norm > 0 ? s.grad_w_norm / s.w_norm : std::numeric_limits<double>::infinity();
-      s.correlation = diag_detail::pair_correlation(Z, N, D, D);
     });
+    s.grad_w_ratio =
+        s.w_norm > 0 ? s.grad_w_norm / s.w_norm : std::numeric_limits<double>::infinity();
   };
   if (has_y) {
     d.loss = net.loss_and_grad(X, y, grads, layer_stats);
