@@ -153,6 +153,20 @@ def test_sweep_shape_and_fields(reference_sweep: fi.Results) -> None:
     assert {rec["verdict"] for rec in r.records} <= set(fi.diagnostics.VERDICTS)
 
 
+def test_sweep_results_return_in_the_grids_order(reference_sweep: fi.Results) -> None:
+    # The sweep runs its depth-6 configurations before the depth-3 ones (longest first) and
+    # puts every result back beside its own configuration: a record's layer rows are as many
+    # as its depth says.
+    r = reference_sweep
+    assert [rec["config"] for rec in r.records] == list(range(len(r)))
+    assert [rec["depth"] for rec in r.records] != sorted(
+        (rec["depth"] for rec in r.records), reverse=True
+    )  # the grid's order is not the run order
+    for rec in r.records:
+        rows = [row for row in r.layers if row["config"] == rec["config"]]
+        assert len(rows) == rec["depth"] + 1, rec
+
+
 def test_sweep_is_independent_of_threads(reference_sweep: fi.Results) -> None:
     assert _frame(fi.sweep(**SMALL, threads=2)) == _frame(reference_sweep)  # type: ignore[arg-type]
 

@@ -140,7 +140,10 @@ void register_experiment(py::module_& m) {
       .def_readonly("batch_size", &ExperimentConfig::batch_size)
       .def_readonly("target", &ExperimentConfig::target)
       .def_readonly("diverge_factor", &ExperimentConfig::diverge_factor)
-      .def("layer_sizes", &ExperimentConfig::layer_sizes, "The network's layer sizes.");
+      .def("layer_sizes", &ExperimentConfig::layer_sizes, "The network's layer sizes.")
+      .def("cost", &ExperimentConfig::cost, py::arg("on_data"),
+           "What running it costs, in relative units (the weights' size times the passes over "
+           "the data); sweeps run the longest first.");
   config_methods(cfg, "ExperimentConfig",
                  {"init", "activation", "depth", "width", "classes", "batch", "steps", "optim",
                   "clip", "sizes", "epochs", "batch_size", "target", "diverge_factor"});

@@ -514,12 +514,18 @@ def sweep(
     kids = root.spawn(len(configs))
     states = [(g.seed, g.stream, g.offset, g.spawned) for g in kids]
     n = len(configs)
-    # In this process a chunk is one parallel region (longest configurations first): a quarter
-    # of the sweep keeps the threads busy to the end and still reports progress; an executor
-    # gets smaller chunks to spread over its workers.
+    # The whole sweep goes out longest configuration first, so each chunk holds configurations
+    # of about one cost and no thread waits long at a chunk's end; the results come back in
+    # the configurations' order (no value depends on the order). In this process a chunk is
+    # one parallel region: a quarter of the sweep keeps the threads busy to the end and still
+    # reports progress; an executor gets smaller chunks to spread over its workers.
+    order = sorted(range(n), key=lambda i: -cores[i].cost(ds is not None))
     default = -(-n // 4) if executor is None else n // 16
     size = chunk_size or max(1, min(64, default or 1))
-    chunks = [(cores[i : i + size], states[i : i + size]) for i in range(0, n, size)]
+    chunks = [
+        ([cores[i] for i in part], [states[i] for i in part])
+        for part in (order[s : s + size] for s in range(0, n, size))
+    ]
     bar = _progress_bar(n, progress)
     results: list[dict[str, Any]] = []
     # 0: the process-wide setting
@@ -554,7 +560,10 @@ def sweep(
     finally:
         if bar is not None:
             bar.close()
-    return _collect(configs, results)
+    in_order: list[dict[str, Any]] = [{}] * n
+    for i, r in zip(order, results, strict=True):
+        in_order[i] = r
+    return _collect(configs, in_order)
 
 
 _DATA_COLUMNS = (

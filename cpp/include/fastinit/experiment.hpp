@@ -60,6 +60,15 @@ struct ExperimentConfig {
     return s;
   }
 
+  // What running it costs, in relative units: the weights' size times the passes over the data
+  // (epochs on data, else the training steps plus the diagnosis). Sweeps run the longest first.
+  double cost(bool on_data) const {
+    const auto sz = layer_sizes();
+    double w = 0;
+    for (std::size_t l = 0; l + 1 < sz.size(); ++l) w += double(sz[l]) * double(sz[l + 1]);
+    return w * (on_data ? double(std::max<std::int64_t>(epochs, 1)) : double(steps) + 1);
+  }
+
   void validate() const {
     if (!sizes.empty()) {
       if (sizes.size() < 3)
@@ -251,17 +260,10 @@ std::vector<ExperimentResult> run_sweep(const std::vector<ExperimentConfig>& cs,
       detail::check_synthetic(c);
   }
   // Longest first (threads take the next task as they finish, so the longest ones do not
-  // start last): cost ~ the weights' size times the passes over the data. Each result depends
-  // on its own configuration and generator alone, so the order changes no value.
+  // start last). Each result depends on its own configuration and generator alone, so the
+  // order changes no value.
   std::vector<double> cost(cs.size());
-  for (std::size_t i = 0; i < cs.size(); ++i) {
-    const auto sz = cs[i].layer_sizes();
-    double w = 0;
-    for (std::size_t l = 0; l + 1 < sz.size(); ++l) w += double(sz[l]) * double(sz[l + 1]);
-    const double passes =
-        data ? double(std::max<std::int64_t>(cs[i].epochs, 1)) : double(cs[i].steps) + 1;
-    cost[i] = w * passes;
-  }
+  for (std::size_t i = 0; i < cs.size(); ++i) cost[i] = cs[i].cost(data != nullptr);
   std::vector<std::size_t> order(cs.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(),
