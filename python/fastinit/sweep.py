@@ -429,8 +429,8 @@ def sweep(
     spreads chunks of configurations over any
     ``concurrent.futures.Executor`` (processes, a Dask client's executor) with identical results.
     ``chunk_size`` configurations go to one compiled call (default: a quarter of the sweep in
-    this process, a sixteenth to an executor, at most 64); each call runs its longest
-    configurations first. The results never depend on it.
+    this process, a sixteenth to an executor, at most 64); the sweep goes out longest
+    configurations first (``ExperimentConfig.cost``). The results never depend on it.
 
     **Training on data.** ``data="digits"`` (scikit-learn's ``load_digits``: 1797 8x8 images,
     10 classes; needs scikit-learn), ``(X, y)`` (X (N, D) real, y (N,) integer labels
