@@ -198,4 +198,15 @@ void apply_clip(const ClipConfig& c, const TensorList<T>& ts, double l2_total = 
   }
 }
 
+// apply_clip for a caller that multiplies the gradients as it reads them (fit's optimizer step):
+// global L2 clipping is one factor on every gradient, returned instead of applied (the same
+// bits, one pass fewer); every other mode is applied here and 1 returned.
+template <class T>
+T clip_or_factor(const ClipConfig& c, const TensorList<T>& ts, double l2_total) {
+  if (c.mode == ClipMode::norm && c.norm_type == 2.0 && l2_total >= 0)
+    return clip_coefficient<T>(c.threshold, l2_total);
+  apply_clip(c, ts, l2_total);
+  return T(1);
+}
+
 }  // namespace fastinit

@@ -222,13 +222,8 @@ History fit(Mlp<T>& net, typename Mlp<T>::ConstInput X, const Target<T>& y, cons
       }
       {
         const SuspendedPoll whole_update;  // the update never stops half-way
-        // Global L2 clipping is one factor on every gradient: the optimizer applies it as it
-        // reads them (the same bits as scaling first), saving a pass over the gradients.
-        T g_scale = T(1);
-        if (cfg.clip.mode == ClipMode::norm && cfg.clip.norm_type == 2.0)
-          g_scale = clip_coefficient<T>(cfg.clip.threshold, gnorm);
-        else
-          apply_clip(cfg.clip, tensors, gnorm);
+        // Global L2 clipping's factor is applied by the optimizer as it reads the gradients.
+        const T g_scale = clip_or_factor(cfg.clip, tensors, gnorm);
         opt.step(net.params().data(), grads.data(), grads.size(), g_scale);
       }
       if (callback && cfg.callback_every > 0 && step % cfg.callback_every == 0 &&
